@@ -1,0 +1,43 @@
+// A windowed time series: per fixed-width window of virtual time, the count, sum and max of the
+// samples that fell in it. Feeds goodput, in-flight and queue-depth curves and recovery checks.
+#pragma once
+
+#include <cstdint>  // std::uint64_t
+#include <vector>   // std::vector
+
+#include "model/time.hpp"
+
+namespace cascadelab {
+
+class TimeSeries {
+public:
+    struct Window {
+        std::uint64_t count = 0;
+        double sum = 0.0;
+        double max = 0.0;  // 0 for an empty window
+        double mean() const { return count ? sum / static_cast<double>(count) : 0.0; }
+    };
+
+    // Precondition: width > 0 (validated by the scenario config, asserted here).
+    explicit TimeSeries(Duration width);
+
+    // Adds a sample to the window holding t. Samples may arrive in any time order; negative
+    // times are a caller bug and go to window 0.
+    void record(Time t, double value = 1.0);
+    // Adds another series of the same width window by window.
+    void merge(const TimeSeries& other);
+
+    Duration width() const { return width_; }
+    // Windows from t = 0 up to the last one that received a sample; gaps are empty windows.
+    const std::vector<Window>& windows() const { return windows_; }
+    Time window_start(std::size_t index) const { return Time::at(width_ * static_cast<std::int64_t>(index)); }
+    std::size_t window_index(Time t) const;
+    // Rate per second in a window: count / width. Goodput curves use this.
+    double rate_per_second(std::size_t index) const;
+
+private:
+    Duration width_;
+    std::vector<Window> windows_;
+};
+
+}  // namespace cascadelab

@@ -1,0 +1,15 @@
+# Runs CMD with ARGS (a ;-list) and checks its exit status and that stderr is one line holding
+# EXPECT_STDERR. Used for the command-line contract: bad input -> one line, exit status 2.
+execute_process(COMMAND ${CMD} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL EXPECT_RC)
+  message(FATAL_ERROR "exit status ${rc}, expected ${EXPECT_RC}\nstdout: ${out}\nstderr: ${err}")
+endif()
+string(STRIP "${err}" err_stripped)
+string(FIND "${err_stripped}" "\n" newline)
+if(NOT newline EQUAL -1)
+  message(FATAL_ERROR "stderr is more than one line:\n${err}")
+endif()
+string(FIND "${err_stripped}" "${EXPECT_STDERR}" found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "stderr does not mention '${EXPECT_STDERR}':\n${err}")
+endif()

@@ -1,0 +1,77 @@
+// The event queue: (time, insertion sequence) order.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>  // std::stable_sort
+#include <vector>     // std::vector
+
+#include "model/event_queue.hpp"
+
+namespace cascadelab {
+namespace {
+
+using namespace literals;
+
+TEST(EventQueue, PopsEarliestFirst) {
+    EventQueue<int> q;
+    q.push(Time::zero() + 30_ms, 3);
+    q.push(Time::zero() + 10_ms, 1);
+    q.push(Time::zero() + 20_ms, 2);
+    EXPECT_EQ(q.pop().event, 1);
+    EXPECT_EQ(q.pop().event, 2);
+    EXPECT_EQ(q.pop().event, 3);
+    EXPECT_TRUE(q.empty());
+}
+
+TEST(EventQueue, TiesComeOutInSchedulingOrder) {
+    EventQueue<char> q;
+    const Time t = Time::zero() + 5_ms;
+    for (char c : std::string{"cascade"}) q.push(t, c);
+    std::string out;
+    while (!q.empty()) out += q.pop().event;
+    EXPECT_EQ(out, "cascade");
+}
+
+TEST(EventQueue, SequenceNumbersIncrease) {
+    EventQueue<int> q;
+    const auto a = q.push(Time::zero() + 1_s, 0);
+    const auto b = q.push(Time::zero(), 0);
+    EXPECT_LT(a, b);
+    EXPECT_EQ(q.top().seq, b);
+}
+
+// For any schedule, interleaving pushes and pops, the entries pop in (time, seq) order: each
+// popped entry is the minimum of what was in the queue at that moment.
+RC_GTEST_PROP(EventQueue, PopsInTimeThenSequenceOrder, (const std::vector<std::pair<std::uint16_t, bool>>& ops)) {
+    EventQueue<std::size_t> q;
+    struct Item { std::int64_t at; std::uint64_t seq; };
+    std::vector<Item> pending;  // the reference: an unsorted bag
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto [time_ms, pop_now] = ops[i];
+        if (pop_now && !pending.empty()) {
+            auto best = std::min_element(pending.begin(), pending.end(), [](const Item& a, const Item& b) {
+                return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+            });
+            const auto e = q.pop();
+            RC_ASSERT(e.at.us() == best->at);
+            RC_ASSERT(e.seq == best->seq);
+            pending.erase(best);
+        } else {
+            const Time at = Time::zero() + Duration::millis(time_ms % 16);  // few times: many ties
+            const auto seq = q.push(at, i);
+            pending.push_back({at.us(), seq});
+        }
+    }
+    // Drain: non-decreasing (time, seq).
+    std::int64_t last_at = -1;
+    std::uint64_t last_seq = 0;
+    while (!q.empty()) {
+        const auto e = q.pop();
+        RC_ASSERT(e.at.us() > last_at || (e.at.us() == last_at && e.seq > last_seq));
+        last_at = e.at.us();
+        last_seq = e.seq;
+    }
+}
+
+}  // namespace
+}  // namespace cascadelab
