@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>      // std::uint64_t
-#include <optional>     // std::optional
 #include <string_view>  // std::string_view
 
 #include "model/event_queue.hpp"
@@ -14,10 +13,11 @@ namespace cascadelab {
 // (idle) always ends it.
 struct StopConditions {
     // Dispatch events at times <= until, then set the clock to `until`. Later events stay queued,
-    // so a run can be continued in slices.
-    std::optional<Time> until = std::nullopt;
+    // so a run can be continued in slices. (Plain sentinels, not std::optional: GCC 12 reports a
+    // false maybe-uninitialized on optionals in designated initializers under the sanitizers.)
+    Time until = Time::max();
     // Dispatch at most this many events in this call.
-    std::optional<std::uint64_t> max_events = std::nullopt;
+    std::uint64_t max_events = UINT64_MAX;
 };
 
 enum class StopReason { Idle, ReachedTime, ReachedEventLimit, Requested };
@@ -62,14 +62,14 @@ public:
     RunResult run(Handler&& handle, const StopConditions& stop = {}) {
         stop_requested_ = false;
         std::uint64_t dispatched = 0;
-        const Time until = stop.until.value_or(Time::max());
-        const std::uint64_t max_events = stop.max_events.value_or(UINT64_MAX);
+        const Time until = stop.until;
+        const std::uint64_t max_events = stop.max_events;
         for (;;) {
             if (stop_requested_) return {StopReason::Requested, dispatched, now_};
             if (dispatched >= max_events) return {StopReason::ReachedEventLimit, dispatched, now_};
             if (queue_.empty()) return {StopReason::Idle, dispatched, now_};
             if (queue_.top().at > until) {
-                now_ = until;
+                now_ = until;  // unreachable for the default until = Time::max()
                 return {StopReason::ReachedTime, dispatched, now_};
             }
             auto entry = queue_.pop();

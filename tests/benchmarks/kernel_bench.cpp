@@ -47,7 +47,7 @@ void BM_KernelLoop(benchmark::State& state) {
                         break;
                 }
             },
-            StopConditions{.until = std::nullopt, .max_events = kEventsPerIteration});
+            StopConditions{.max_events = kEventsPerIteration});
         benchmark::DoNotOptimize(completions);
         benchmark::DoNotOptimize(result);
     }
