@@ -1,0 +1,56 @@
+// The only way a machine reaches the world: timers, attempts, messages, metrics and traces.
+// The architectures implement it on the simulator; unit tests use a recording fake.
+#pragma once
+
+#include <cstdint>      // std::uint64_t
+#include <string_view>  // std::string_view
+
+#include "model/time.hpp"
+
+namespace cascadelab {
+
+// Which timer a machine means. A machine has at most one timer of a kind per id running at once;
+// starting it again replaces it.
+enum class TimerKind {
+    BreakerOpenWait,      // Open -> HalfOpen/Closed (automatic mode only)
+    BreakerHalfOpenWait,  // HalfOpen -> Open when probes hang
+    BulkheadWait,         // a queued caller gives up
+    RetryBackoff,
+    RetryAttemptTimeout,
+    RetryDeadline,
+    MessageRedelivery,
+    ConsumerProcessingTimeout,
+};
+
+constexpr std::string_view name(TimerKind k) {
+    switch (k) {
+        case TimerKind::BreakerOpenWait: return "BreakerOpenWait";
+        case TimerKind::BreakerHalfOpenWait: return "BreakerHalfOpenWait";
+        case TimerKind::BulkheadWait: return "BulkheadWait";
+        case TimerKind::RetryBackoff: return "RetryBackoff";
+        case TimerKind::RetryAttemptTimeout: return "RetryAttemptTimeout";
+        case TimerKind::RetryDeadline: return "RetryDeadline";
+        case TimerKind::MessageRedelivery: return "MessageRedelivery";
+        case TimerKind::ConsumerProcessingTimeout: return "ConsumerProcessingTimeout";
+    }
+    return "?";
+}
+
+class Effects {
+public:
+    virtual ~Effects() = default;
+
+    // Timers: when one fires, the owner feeds the matching event back into the machine.
+    virtual void start_timer(TimerKind kind, std::uint64_t id, Duration after) = 0;
+    virtual void cancel_timer(TimerKind kind, std::uint64_t id) = 0;
+
+    // A queued caller was granted a bulkhead slot, or gave up waiting for one.
+    virtual void permit_granted(std::uint64_t id) = 0;
+    virtual void permit_rejected(std::uint64_t id) = 0;
+
+    // A state change: for traces and timelines. Names have static storage duration.
+    virtual void transitioned(std::string_view component, std::string_view from, std::string_view event,
+                              std::string_view to, std::uint64_t id) = 0;
+};
+
+}  // namespace cascadelab

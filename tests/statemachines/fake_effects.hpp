@@ -1,0 +1,35 @@
+// A recording Effects for machine tests: timers are remembered, nothing runs by itself.
+#pragma once
+
+#include <map>      // std::map
+#include <string>   // std::string
+#include <utility>  // std::pair
+#include <vector>   // std::vector
+
+#include <fmt/format.h>
+
+#include "statemachines/effects.hpp"
+
+namespace cascadelab::testing {
+
+class FakeEffects : public Effects {
+public:
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override { timers[{kind, id}] = after; }
+    void cancel_timer(TimerKind kind, std::uint64_t id) override { timers.erase({kind, id}); }
+    void permit_granted(std::uint64_t id) override { granted.push_back(id); }
+    void permit_rejected(std::uint64_t id) override { rejected.push_back(id); }
+    void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
+                      std::uint64_t id) override {
+        transitions.push_back(fmt::format("{}: {} --{}--> {}{}", component, from, event, to,
+                                          id ? fmt::format(" #{}", id) : std::string{}));
+    }
+
+    bool timer_running(TimerKind kind, std::uint64_t id = 0) const { return timers.count({kind, id}) > 0; }
+
+    std::map<std::pair<TimerKind, std::uint64_t>, Duration> timers;
+    std::vector<std::uint64_t> granted;
+    std::vector<std::uint64_t> rejected;
+    std::vector<std::string> transitions;
+};
+
+}  // namespace cascadelab::testing
