@@ -4,12 +4,10 @@
 
 #include <CLI/CLI.hpp>  // CLI::App
 
-namespace {
+#include "experiments/diagrams_command.hpp"
+#include "experiments/exit_codes.hpp"
 
-// Bad input gets one line naming what was wrong, and exit status 2 (never CLI11's own codes).
-constexpr int kExitBadInput = 2;
-
-}  // namespace
+using namespace cascadelab::cli;
 
 int main(int argc, char** argv) {
     CLI::App app{"cascadelab: how retries turn one slow service into a cascading failure, modelled as\n"
@@ -17,6 +15,10 @@ int main(int argc, char** argv) {
                  "cascadelab"};
     app.set_version_flag("--version", std::string{"cascadelab "} + CASCADELAB_VERSION);
     app.require_subcommand(0, 1);
+
+    // Bad input gets one line naming what was wrong, and exit status 2 (never CLI11's own codes).
+    int result = kExitOk;
+    add_diagrams_command(app, result);
 
     try {
         app.parse(argc, argv);
@@ -29,10 +31,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "cascadelab: error: %s\n", e.what());
         return kExitBadInput;
+    } catch (const BadInput& e) {
+        std::fprintf(stderr, "cascadelab: error: %s\n", e.what());
+        return kExitBadInput;
     }
 
     if (app.get_subcommands().empty()) {
         std::fputs(app.help().c_str(), stdout);
     }
-    return 0;
+    return result;
 }

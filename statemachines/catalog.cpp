@@ -1,0 +1,13 @@
+// The list of machines. Adding a machine = one line here; its diagram then exists.
+#include "statemachines/catalog.hpp"
+
+#include "statemachines/bulkhead.hpp"
+#include "statemachines/circuit_breaker.hpp"
+
+namespace cascadelab {
+
+std::vector<MachineDescription> all_machine_descriptions() {
+    return {CircuitBreaker::describe(), Bulkhead::describe()};
+}
+
+}  // namespace cascadelab

@@ -1,0 +1,17 @@
+# The drift check must be able to fail: generate the diagrams into a scratch directory, change
+# one file, and expect `diagrams --check` to exit 1 naming it.
+set(dir "${WORK_DIR}/diagrams-drift")
+file(REMOVE_RECURSE "${dir}")
+execute_process(COMMAND ${CMD} diagrams --out "${dir}" RESULT_VARIABLE rc ERROR_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "diagrams --out failed with ${rc}")
+endif()
+execute_process(COMMAND ${CMD} diagrams --check "${dir}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "freshly generated diagrams reported as drifted (${rc})")
+endif()
+file(APPEND "${dir}/Bulkhead.mmd" "    Saturated --> Available : HandDrawn\n")
+execute_process(COMMAND ${CMD} diagrams --check "${dir}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "Bulkhead.mmd is out of date")
+  message(FATAL_ERROR "a hand-edited diagram was not reported: exit ${rc}, stderr: ${err}")
+endif()
