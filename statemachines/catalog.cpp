@@ -3,11 +3,12 @@
 
 #include "statemachines/bulkhead.hpp"
 #include "statemachines/circuit_breaker.hpp"
+#include "statemachines/retry.hpp"
 
 namespace cascadelab {
 
 std::vector<MachineDescription> all_machine_descriptions() {
-    return {CircuitBreaker::describe(), Bulkhead::describe()};
+    return {CircuitBreaker::describe(), Bulkhead::describe(), Retry::describe()};
 }
 
 }  // namespace cascadelab

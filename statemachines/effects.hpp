@@ -44,6 +44,9 @@ public:
     virtual void start_timer(TimerKind kind, std::uint64_t id, Duration after) = 0;
     virtual void cancel_timer(TimerKind kind, std::uint64_t id) = 0;
 
+    // The retry machine sends attempt number `attempt` (1 = the first call) of a request.
+    virtual void send_attempt(std::uint64_t request, std::uint32_t attempt) = 0;
+
     // A queued caller was granted a bulkhead slot, or gave up waiting for one.
     virtual void permit_granted(std::uint64_t id) = 0;
     virtual void permit_rejected(std::uint64_t id) = 0;

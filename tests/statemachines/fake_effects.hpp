@@ -16,6 +16,7 @@ class FakeEffects : public Effects {
 public:
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override { timers[{kind, id}] = after; }
     void cancel_timer(TimerKind kind, std::uint64_t id) override { timers.erase({kind, id}); }
+    void send_attempt(std::uint64_t request, std::uint32_t attempt) override { attempts.emplace_back(request, attempt); }
     void permit_granted(std::uint64_t id) override { granted.push_back(id); }
     void permit_rejected(std::uint64_t id) override { rejected.push_back(id); }
     void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
@@ -27,6 +28,7 @@ public:
     bool timer_running(TimerKind kind, std::uint64_t id = 0) const { return timers.count({kind, id}) > 0; }
 
     std::map<std::pair<TimerKind, std::uint64_t>, Duration> timers;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> attempts;
     std::vector<std::uint64_t> granted;
     std::vector<std::uint64_t> rejected;
     std::vector<std::string> transitions;

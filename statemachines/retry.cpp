@@ -1,0 +1,341 @@
+// The retry machine as a Boost.MSM machine. The transition table comes first.
+#include "statemachines/retry.hpp"
+
+#include "statemachines/config_error.hpp"
+#include "statemachines/msm_support.hpp"
+
+namespace cascadelab {
+
+namespace {
+
+using namespace msm_support;  // msmf, MachineDef, NamedState, Guard, Action
+using msmf::none;
+using msmf::Row;
+
+#define CASCADELAB_EVENT(NAME)                            \
+    struct NAME {                                         \
+        static constexpr std::string_view name = #NAME;   \
+        Time now;                                         \
+    }
+CASCADELAB_EVENT(RequestStarted);
+CASCADELAB_EVENT(AttemptAdmitted);
+CASCADELAB_EVENT(AttemptSucceeded);
+CASCADELAB_EVENT(BackoffElapsed);
+CASCADELAB_EVENT(DeadlineReached);
+#undef CASCADELAB_EVENT
+struct AttemptFailed {
+    static constexpr std::string_view name = "AttemptFailed";
+    Time now;
+    AttemptOutcome outcome;
+};
+
+struct RetryContext;
+
+// The guards on AttemptFailed read one verdict, planned once before the event is dispatched
+// (RetryContext::plan): the backoff draw and the budget's token are side effects, and guards
+// must stay pure and mutually exclusive.
+#define CASCADELAB_VERDICT_GUARD(NAME, VERDICT)                                     \
+    struct NAME : Guard<NAME> {                                                     \
+        static constexpr std::string_view name = #NAME;                             \
+        static bool test(const AttemptFailed&, const RetryContext& c);              \
+        static constexpr RetryEnd verdict = VERDICT;                                \
+    }
+CASCADELAB_VERDICT_GUARD(retry_planned, RetryEnd::None);
+CASCADELAB_VERDICT_GUARD(outcome_not_retryable, RetryEnd::NotRetryable);
+CASCADELAB_VERDICT_GUARD(attempts_used_up, RetryEnd::AttemptsExhausted);
+CASCADELAB_VERDICT_GUARD(deadline_too_close, RetryEnd::DeadlineExceeded);
+CASCADELAB_VERDICT_GUARD(budget_denied, RetryEnd::BudgetDenied);
+#undef CASCADELAB_VERDICT_GUARD
+
+#define CASCADELAB_ACTION(NAME)                                \
+    struct NAME : Action<NAME> {                               \
+        static constexpr std::string_view name = #NAME;        \
+        template <class Event>                                 \
+        static void run(const Event& e, RetryContext& c);      \
+    }
+CASCADELAB_ACTION(send_first_attempt);
+CASCADELAB_ACTION(start_attempt_timer);
+CASCADELAB_ACTION(finish_attempt);
+CASCADELAB_ACTION(schedule_backoff);
+CASCADELAB_ACTION(abandon_attempt);
+CASCADELAB_ACTION(send_next_attempt);
+CASCADELAB_ACTION(cancel_backoff);
+CASCADELAB_ACTION(note_late_outcome);
+#undef CASCADELAB_ACTION
+
+struct Idle : NamedState<RetryState::Idle> {
+    static constexpr std::string_view name = "Idle";
+};
+struct Attempting : NamedState<RetryState::Attempting> {
+    static constexpr std::string_view name = "Attempting";
+};
+struct BackingOff : NamedState<RetryState::BackingOff> {
+    static constexpr std::string_view name = "BackingOff";
+};
+// A final state: the request's outcome is decided; its deadline timer is no longer needed.
+template <RetryState Value>
+struct Final : msmf::state<> {
+    template <class Event, class Fsm>
+    void on_entry(const Event&, Fsm& fsm);
+};
+struct Succeeded : Final<RetryState::Succeeded> {
+    static constexpr std::string_view name = "Succeeded";
+};
+struct Exhausted : Final<RetryState::Exhausted> {
+    static constexpr std::string_view name = "Exhausted";
+};
+struct Rejected : Final<RetryState::Rejected> {
+    static constexpr std::string_view name = "Rejected";
+};
+
+struct RetryDef : MachineDef<RetryDef, RetryContext> {
+    static constexpr std::string_view name = "Retry";
+    using initial_state = Idle;
+
+    struct transition_table : boost::mpl::vector<
+        //   Source      Event             Target      Action               Guard
+        Row< Idle,       RequestStarted,   Attempting, send_first_attempt,  none                   >,
+        // ------------------------------------------------------------------------------------------
+        Row< Attempting, AttemptAdmitted,  none,       start_attempt_timer, none                   >,
+        Row< Attempting, AttemptSucceeded, Succeeded,  finish_attempt,      none                   >,
+        Row< Attempting, AttemptFailed,    BackingOff, schedule_backoff,    retry_planned          >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      outcome_not_retryable  >,
+        Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      attempts_used_up       >,
+        Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      deadline_too_close     >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      budget_denied          >,
+        Row< Attempting, DeadlineReached,  Exhausted,  abandon_attempt,     none                   >,
+        // ------------------------------------------------------------------------------------------
+        Row< BackingOff, BackoffElapsed,   Attempting, send_next_attempt,   none                   >,
+        Row< BackingOff, DeadlineReached,  Exhausted,  cancel_backoff,      none                   >,
+        // ------------------------------------------------------------------------------------------
+        Row< Exhausted,  AttemptSucceeded, none,       note_late_outcome,   none                   >,
+        Row< Exhausted,  AttemptFailed,    none,       note_late_outcome,   none                   >
+    > {};
+};
+using RetryMachine = boost::msm::back::state_machine<RetryDef>;
+
+struct RetryContext {
+    RetryContext(const RetryConfig& c, std::uint64_t req, Effects& fx, Rng& r, RetryGate* g)
+        : config(&c), request(req), effects(&fx), rng(&r), gate(g), schedule(c.backoff) {}
+
+    const RetryConfig* config;
+    std::uint64_t request;
+    Effects* effects;
+    Rng* rng;
+    RetryGate* gate;
+    BackoffSchedule schedule;
+
+    RetryState state = RetryState::Idle;
+    std::string_view fired_guard;
+    std::uint32_t attempts = 0;
+    Time started;
+    RetryEnd planned = RetryEnd::None;  // the verdict for the AttemptFailed being dispatched
+    Duration planned_delay;
+    Duration last_backoff;
+    RetryEnd end = RetryEnd::None;
+    std::uint64_t late_outcomes = 0;
+    std::uint64_t unhandled = 0;
+
+    void note_unhandled(std::string_view) { ++unhandled; }
+    bool has_deadline() const { return config->overall_deadline > Duration::zero(); }
+    bool has_attempt_timeout() const { return config->per_attempt_timeout > Duration::zero(); }
+
+    // Decides what a failed attempt leads to. The budget is asked last, so that a token is
+    // spent only when the retry will really happen.
+    void plan(Time now, AttemptOutcome outcome) {
+        planned_delay = Duration::zero();
+        if (!config->retry_on.contains(outcome)) {
+            planned = RetryEnd::NotRetryable;
+        } else if (attempts >= config->max_attempts) {
+            planned = RetryEnd::AttemptsExhausted;
+        } else {
+            planned_delay = schedule.next(attempts, *rng);
+            if (has_deadline() && now + planned_delay >= started + config->overall_deadline) {
+                planned = RetryEnd::DeadlineExceeded;
+            } else if (gate != nullptr && !gate->try_acquire_retry(now)) {
+                planned = RetryEnd::BudgetDenied;
+            } else {
+                planned = RetryEnd::None;
+            }
+        }
+    }
+
+    void send_attempt() {
+        ++attempts;
+        effects->send_attempt(request, attempts);
+        if (has_attempt_timeout() && !config->timeout_starts_after_admission)
+            effects->start_timer(TimerKind::RetryAttemptTimeout, request, config->per_attempt_timeout);
+    }
+    void stop_attempt_timer() {
+        if (has_attempt_timeout()) effects->cancel_timer(TimerKind::RetryAttemptTimeout, request);
+    }
+};
+
+#define CASCADELAB_VERDICT_TEST(NAME) \
+    bool NAME::test(const AttemptFailed&, const RetryContext& c) { return c.planned == verdict; }
+CASCADELAB_VERDICT_TEST(retry_planned)
+CASCADELAB_VERDICT_TEST(outcome_not_retryable)
+CASCADELAB_VERDICT_TEST(attempts_used_up)
+CASCADELAB_VERDICT_TEST(deadline_too_close)
+CASCADELAB_VERDICT_TEST(budget_denied)
+#undef CASCADELAB_VERDICT_TEST
+
+template <class Event>
+void send_first_attempt::run(const Event& e, RetryContext& c) {
+    c.started = e.now;
+    if (c.has_deadline()) c.effects->start_timer(TimerKind::RetryDeadline, c.request, c.config->overall_deadline);
+    c.send_attempt();
+}
+template <class Event>
+void start_attempt_timer::run(const Event&, RetryContext& c) {
+    if (c.has_attempt_timeout() && c.config->timeout_starts_after_admission)
+        c.effects->start_timer(TimerKind::RetryAttemptTimeout, c.request, c.config->per_attempt_timeout);
+}
+template <class Event>
+void finish_attempt::run(const Event&, RetryContext& c) {
+    c.stop_attempt_timer();
+    c.end = std::is_same_v<Event, AttemptSucceeded> ? RetryEnd::Succeeded : c.planned;
+}
+template <class Event>
+void schedule_backoff::run(const Event&, RetryContext& c) {
+    c.stop_attempt_timer();
+    c.last_backoff = c.planned_delay;
+    c.effects->start_timer(TimerKind::RetryBackoff, c.request, c.planned_delay);
+}
+// The deadline passed mid-attempt: the caller stops waiting. Whether the downstream's work stops
+// too (cancel) or goes on (abandon) is the architecture's choice; a late outcome is counted.
+template <class Event>
+void abandon_attempt::run(const Event&, RetryContext& c) {
+    c.stop_attempt_timer();
+    c.end = RetryEnd::DeadlineExceeded;
+}
+template <class Event>
+void send_next_attempt::run(const Event&, RetryContext& c) { c.send_attempt(); }
+template <class Event>
+void cancel_backoff::run(const Event&, RetryContext& c) {
+    c.effects->cancel_timer(TimerKind::RetryBackoff, c.request);
+    c.end = RetryEnd::DeadlineExceeded;
+}
+template <class Event>
+void note_late_outcome::run(const Event&, RetryContext& c) { ++c.late_outcomes; }
+
+template <RetryState Value>
+template <class Event, class Fsm>
+void Final<Value>::on_entry(const Event&, Fsm& fsm) {
+    RetryContext& c = *fsm.ctx;
+    c.state = Value;
+    if (c.has_deadline()) c.effects->cancel_timer(TimerKind::RetryDeadline, c.request);
+}
+
+}  // namespace
+
+struct Retry::Impl {
+    Impl(const RetryConfig& config, std::uint64_t request, Effects& fx, Rng& rng, RetryGate* gate)
+        : ctx(config, request, fx, rng, gate) {
+        machine.ctx = &ctx;
+        machine.start();
+    }
+    template <class Event>
+    void process(const Event& e) {
+        const RetryState before = ctx.state;
+        dispatch(machine, e);
+        if (ctx.state != before)
+            ctx.effects->transitioned("retry", name(before), Event::name, name(ctx.state), ctx.request);
+    }
+    RetryContext ctx;
+    RetryMachine machine;
+};
+
+Retry::Retry(const RetryConfig& config, std::uint64_t request, Effects& effects, Rng& rng, RetryGate* gate)
+    : impl_(std::make_unique<Impl>(config, request, effects, rng, gate)) {}
+Retry::~Retry() = default;
+
+void Retry::request_started(Time now) { impl_->process(RequestStarted{now}); }
+void Retry::attempt_admitted(Time now) { impl_->process(AttemptAdmitted{now}); }
+void Retry::attempt_succeeded(Time now) { impl_->process(AttemptSucceeded{now}); }
+void Retry::attempt_failed(Time now, AttemptOutcome outcome) {
+    if (impl_->ctx.state == RetryState::Attempting) impl_->ctx.plan(now, outcome);
+    impl_->process(AttemptFailed{now, outcome});
+}
+void Retry::backoff_elapsed(Time now) { impl_->process(BackoffElapsed{now}); }
+void Retry::deadline_reached(Time now) { impl_->process(DeadlineReached{now}); }
+
+RetryState Retry::state() const { return impl_->ctx.state; }
+bool Retry::finished() const {
+    const auto s = impl_->ctx.state;
+    return s == RetryState::Succeeded || s == RetryState::Exhausted || s == RetryState::Rejected;
+}
+RetryEnd Retry::end() const { return impl_->ctx.end; }
+std::uint32_t Retry::attempts() const { return impl_->ctx.attempts; }
+Duration Retry::last_backoff() const { return impl_->ctx.last_backoff; }
+std::uint64_t Retry::late_outcomes() const { return impl_->ctx.late_outcomes; }
+std::uint64_t Retry::unhandled_events() const { return impl_->ctx.unhandled; }
+std::string_view Retry::last_row_guard() const { return impl_->ctx.fired_guard; }
+
+MachineDescription Retry::describe() { return describe_table<RetryDef>(); }
+
+bool RetryableOutcomes::contains(AttemptOutcome o) const {
+    switch (o) {
+        case AttemptOutcome::Error: return error;
+        case AttemptOutcome::Timeout: return timeout;
+        case AttemptOutcome::BreakerRejected: return breaker_rejected;
+        case AttemptOutcome::BulkheadRejected: return bulkhead_rejected;
+    }
+    return false;
+}
+
+RetryConfig RetryConfig::tutorial() {
+    RetryConfig c;
+    c.with_max_retries(3);
+    c.per_attempt_timeout = Duration::millis(120);
+    c.timeout_starts_after_admission = true;
+    c.backoff = BackoffConfig::tutorial();
+    return c;
+}
+
+void RetryConfig::validate() const {
+    constexpr std::string_view s = "retry";
+    require(max_attempts >= 1, s, "max_attempts", max_attempts, "must be at least 1 (it counts the first call)");
+    require(max_attempts <= 100, s, "max_attempts", max_attempts, "must be at most 100");
+    require(per_attempt_timeout >= Duration::zero(), s, "per_attempt_timeout", per_attempt_timeout,
+            "must be zero (none) or positive");
+    require(overall_deadline >= Duration::zero(), s, "overall_deadline", overall_deadline,
+            "must be zero (none) or positive");
+    backoff.validate();
+}
+
+std::string_view name(RetryState s) {
+    switch (s) {
+        case RetryState::Idle: return Idle::name;
+        case RetryState::Attempting: return Attempting::name;
+        case RetryState::BackingOff: return BackingOff::name;
+        case RetryState::Succeeded: return Succeeded::name;
+        case RetryState::Exhausted: return Exhausted::name;
+        case RetryState::Rejected: return Rejected::name;
+    }
+    return "?";
+}
+
+std::string_view name(AttemptOutcome o) {
+    switch (o) {
+        case AttemptOutcome::Error: return "error";
+        case AttemptOutcome::Timeout: return "timeout";
+        case AttemptOutcome::BreakerRejected: return "breaker-rejected";
+        case AttemptOutcome::BulkheadRejected: return "bulkhead-rejected";
+    }
+    return "?";
+}
+
+std::string_view name(RetryEnd e) {
+    switch (e) {
+        case RetryEnd::None: return "none";
+        case RetryEnd::Succeeded: return "succeeded";
+        case RetryEnd::AttemptsExhausted: return "attempts-exhausted";
+        case RetryEnd::DeadlineExceeded: return "deadline-exceeded";
+        case RetryEnd::NotRetryable: return "not-retryable";
+        case RetryEnd::BudgetDenied: return "budget-denied";
+    }
+    return "?";
+}
+
+}  // namespace cascadelab

@@ -1,0 +1,169 @@
+// Backoff formulas: bounds, monotonicity, and each jitter family's distribution.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <algorithm>  // std::sort
+#include <vector>     // std::vector
+
+#include "statemachines/backoff.hpp"
+#include "statemachines/config_error.hpp"
+
+namespace cascadelab {
+namespace {
+
+using namespace literals;
+
+std::vector<double> draws(BackoffConfig c, std::uint32_t n, int count) {
+    Rng rng{77};
+    std::vector<double> out;
+    for (int i = 0; i < count; ++i) {
+        BackoffSchedule s{c};
+        out.push_back(static_cast<double>(s.next(n, rng).us()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+double quantile(const std::vector<double>& sorted, double q) { return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))]; }
+
+TEST(Backoff, RawDelays) {
+    BackoffConfig c;
+    c.base = 20_ms;
+    c.cap = 10_s;
+    EXPECT_EQ(BackoffSchedule::raw(c, 1), 20_ms);
+    EXPECT_EQ(BackoffSchedule::raw(c, 4), 160_ms);
+    c.kind = BackoffKind::Linear;
+    EXPECT_EQ(BackoffSchedule::raw(c, 3), 60_ms);
+    c.kind = BackoffKind::Constant;
+    EXPECT_EQ(BackoffSchedule::raw(c, 9), 20_ms);
+}
+
+// Conformance: over many draws each family's samples follow its formula's distribution.
+// Full: U[0, d) -> quartiles d/4, d/2, 3d/4. Equal: U[d/2, d). Proportional: d * U[0.8, 1.2).
+TEST(Backoff, JitterFamiliesMatchTheirDistributions) {
+    BackoffConfig c;
+    c.base = 100_ms;
+    c.cap = 10_s;
+    const double d = 400'000;  // retry 3: 100 ms * 2^2, in microseconds
+    const struct { Jitter j; double lo, hi; } cases[] = {
+        {Jitter::Full, 0, d}, {Jitter::Equal, d / 2, d}, {Jitter::Proportional, 0.8 * d, 1.2 * d}};
+    for (const auto& k : cases) {
+        c.jitter = k.j;
+        const auto s = draws(c, 3, 20'000);
+        EXPECT_GE(s.front(), k.lo) << name(k.j);
+        EXPECT_LT(s.back(), k.hi) << name(k.j);
+        for (double q : {0.25, 0.5, 0.75}) EXPECT_NEAR(quantile(s, q), k.lo + q * (k.hi - k.lo), 0.02 * (k.hi - k.lo)) << name(k.j) << " q" << q;
+    }
+    c.jitter = Jitter::None;
+    EXPECT_EQ(draws(c, 3, 3), (std::vector<double>{d, d, d}));
+}
+
+TEST(Backoff, DecorrelatedStaysWithinBaseAndThreeTimesPrevious) {
+    BackoffConfig c;
+    c.base = 5_ms;
+    c.cap = 2_s;
+    c.jitter = Jitter::Decorrelated;
+    Rng rng{1};
+    BackoffSchedule s{c};
+    double previous = 5000;
+    for (std::uint32_t n = 1; n <= 50; ++n) {
+        const double v = static_cast<double>(s.next(n, rng).us());
+        ASSERT_GE(v, 5000);
+        ASSERT_LE(v, std::min(2e6, 3 * previous));
+        previous = v;
+    }
+}
+
+TEST(Backoff, PollyV2GrowsRoughlyExponentiallyAndIsPositive) {
+    BackoffConfig c;
+    c.base = 1_s;
+    c.cap = Duration::seconds(3600);
+    c.jitter = Jitter::PollyDecorrelatedV2;
+    c.cap_order = CapOrder::JitterThenCap;
+    Rng rng{3};
+    double total = 0;
+    for (int run = 0; run < 2000; ++run) {
+        BackoffSchedule s{c};
+        for (std::uint32_t n = 1; n <= 5; ++n) {
+            const double v = static_cast<double>(s.next(n, rng).us());
+            ASSERT_GT(v, 0);
+            if (n == 5) total += v;
+        }
+    }
+    // The formula's median delay doubles per retry: the 5th is ~2^4 base / 1.4 * ln2-ish scale.
+    EXPECT_GT(total / 2000, 4e6);
+    EXPECT_LT(total / 2000, 16e6);
+}
+
+TEST(Backoff, GrpcPresetIsProportionalAroundTheCappedExponential) {
+    const auto c = BackoffConfig::grpc(1_s, 2.0, 5_s);
+    const auto s = draws(c, 10, 1000);  // min(2^9 s, 5 s) * U(0.8, 1.2)
+    EXPECT_GE(s.front(), 4e6);
+    EXPECT_LT(s.back(), 6e6);
+}
+
+TEST(BackoffConfig, RejectsBadValues) {
+    BackoffConfig c;
+    c.cap = 1_ms;
+    try {
+        c.validate();
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "backoff.cap = 1ms: must be at least base");
+    }
+}
+
+// The tutorial's delays lie in [0, min(400, 20 * 2^(n-1))) ms for every retry number.
+RC_GTEST_PROP(Backoff, TutorialDelaysWithinBounds, (std::uint64_t seed)) {
+    const auto c = BackoffConfig::tutorial();
+    Rng rng{seed};
+    BackoffSchedule s{c};
+    for (std::uint32_t n = 1; n <= 12; ++n) {
+        const auto d = s.next(n, rng);
+        const auto bound = std::min<std::int64_t>(400'000, 20'000LL << (n - 1));
+        RC_ASSERT(d >= Duration::zero());
+        RC_ASSERT(d.us() < bound);
+    }
+}
+
+// Every family, capped either way, stays within [0, cap].
+RC_GTEST_PROP(Backoff, EveryDelayWithinZeroAndCap, (std::uint64_t seed)) {
+    BackoffConfig c;
+    c.kind = *rc::gen::element(BackoffKind::Constant, BackoffKind::Linear, BackoffKind::Exponential);
+    c.jitter = *rc::gen::element(Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional,
+                                 Jitter::PollyDecorrelatedV2);
+    c.cap_order = *rc::gen::element(CapOrder::JitterThenCap, CapOrder::CapThenJitter);
+    c.base = Duration::millis(*rc::gen::inRange(1, 1000));
+    c.cap = c.base * *rc::gen::inRange(1, 100);
+    c.multiplier = *rc::gen::element(1.0, 1.5, 2.0, 3.0);
+    RC_TAG(name(c.jitter));
+    Rng rng{seed};
+    BackoffSchedule s{c};
+    for (std::uint32_t n = 1; n <= 20; ++n) {
+        const auto d = s.next(n, rng);
+        RC_ASSERT(d >= Duration::zero());
+        // Proportional jitter after the cap may exceed it by its factor: cap * high.
+        const bool may_exceed = c.jitter == Jitter::Proportional && c.cap_order == CapOrder::CapThenJitter;
+        RC_ASSERT(static_cast<double>(d.us()) <= static_cast<double>(c.cap.us()) * (may_exceed ? c.proportional_high : 1.0));
+    }
+}
+
+// Exponential backoff without jitter never shrinks.
+RC_GTEST_PROP(Backoff, ExponentialWithoutJitterIsNonDecreasing, ()) {
+    BackoffConfig c;
+    c.jitter = Jitter::None;
+    c.base = Duration::millis(*rc::gen::inRange(1, 1000));
+    c.cap = c.base * *rc::gen::inRange(1, 1000);
+    c.multiplier = *rc::gen::element(1.0, 1.5, 2.0, 10.0);
+    c.cap_order = *rc::gen::element(CapOrder::JitterThenCap, CapOrder::CapThenJitter);
+    Rng rng{0};
+    BackoffSchedule s{c};
+    Duration previous = Duration::zero();
+    for (std::uint32_t n = 1; n <= 40; ++n) {
+        const auto d = s.next(n, rng);
+        RC_ASSERT(d >= previous);
+        previous = d;
+    }
+}
+
+}  // namespace
+}  // namespace cascadelab
