@@ -37,7 +37,7 @@ void BreakerWindow::record(Time now, CallOutcome o) {
             subtract(ring_totals_, ring_[next_]);
             ring_[next_] = o;
         }
-        next_ = (next_ + 1) % size_;
+        if (++next_ == size_) next_ = 0;  // no division on the hot path
         add(ring_totals_, o);
         return;
     }

@@ -218,8 +218,11 @@ struct BreakerContext {
                    ? std::min(config.minimum_number_of_calls, config.sliding_window_size)
                    : config.minimum_number_of_calls;
     }
+    // rate >= threshold, as failures * 100 >= threshold * calls: no division per call.
     bool over_thresholds(const WindowTotals& t) const {
-        return t.failure_rate() >= config.failure_rate_threshold || t.slow_call_rate() >= config.slow_call_rate_threshold;
+        const double calls = static_cast<double>(t.calls);
+        return t.calls > 0 && (100.0 * t.failures >= config.failure_rate_threshold * calls ||
+                               100.0 * t.slow >= config.slow_call_rate_threshold * calls);
     }
     bool trips_with(const CallCompleted& e) const {
         const WindowTotals t = window.totals_with(e.now, e.outcome);
