@@ -4,11 +4,12 @@
 #include "statemachines/bulkhead.hpp"
 #include "statemachines/circuit_breaker.hpp"
 #include "statemachines/retry.hpp"
+#include "statemachines/retry_budget.hpp"
 
 namespace cascadelab {
 
 std::vector<MachineDescription> all_machine_descriptions() {
-    return {CircuitBreaker::describe(), Bulkhead::describe(), Retry::describe()};
+    return {CircuitBreaker::describe(), Bulkhead::describe(), Retry::describe(), RetryBudget::describe()};
 }
 
 }  // namespace cascadelab

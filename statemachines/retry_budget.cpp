@@ -1,0 +1,159 @@
+// The retry budget as a Boost.MSM machine. The transition table comes first.
+#include "statemachines/retry_budget.hpp"
+
+#include "statemachines/config_error.hpp"
+#include "statemachines/msm_support.hpp"
+
+namespace cascadelab {
+
+namespace {
+
+using namespace msm_support;  // msmf, MachineDef, NamedState, Guard, Action
+using msmf::none;
+using msmf::Row;
+
+struct BudgetSignalled {
+    static constexpr std::string_view name = "BudgetSignalled";
+    Time now;
+    BudgetSignal signal;
+};
+struct RetryRequested {
+    static constexpr std::string_view name = "RetryRequested";
+    Time now;
+    bool after_timeout;
+};
+
+struct BudgetContext;
+
+#define CASCADELAB_GUARD(NAME, EVENT)                              \
+    struct NAME : Guard<NAME> {                                    \
+        static constexpr std::string_view name = #NAME;            \
+        static bool test(const EVENT& e, const BudgetContext& c);  \
+    }
+CASCADELAB_GUARD(still_plenty, BudgetSignalled);
+CASCADELAB_GUARD(runs_out, BudgetSignalled);
+CASCADELAB_GUARD(replenished, BudgetSignalled);
+CASCADELAB_GUARD(still_short, BudgetSignalled);
+CASCADELAB_GUARD(affordable_with_more_left, RetryRequested);
+CASCADELAB_GUARD(last_affordable, RetryRequested);
+CASCADELAB_GUARD(unaffordable, RetryRequested);
+#undef CASCADELAB_GUARD
+
+#define CASCADELAB_ACTION(NAME, EVENT)                       \
+    struct NAME : Action<NAME> {                             \
+        static constexpr std::string_view name = #NAME;      \
+        static void run(const EVENT& e, BudgetContext& c);   \
+    }
+CASCADELAB_ACTION(account, BudgetSignalled);
+CASCADELAB_ACTION(grant_retry, RetryRequested);
+CASCADELAB_ACTION(deny_retry, RetryRequested);
+#undef CASCADELAB_ACTION
+
+struct Plenty : NamedState<BudgetState::Plenty> {
+    static constexpr std::string_view name = "Plenty";
+};
+struct Throttled : NamedState<BudgetState::Throttled> {
+    static constexpr std::string_view name = "Throttled";
+};
+
+// Plenty means "the next retry would be granted"; every row keeps that true after its action.
+struct BudgetDef : MachineDef<BudgetDef, BudgetContext> {
+    static constexpr std::string_view name = "RetryBudget";
+    using initial_state = Plenty;
+
+    struct transition_table : boost::mpl::vector<
+        //   Source     Event            Target     Action       Guard
+        Row< Plenty,    BudgetSignalled, none,      account,     still_plenty               >,
+        Row< Plenty,    BudgetSignalled, Throttled, account,     runs_out                   >,
+        Row< Plenty,    RetryRequested,  none,      grant_retry, affordable_with_more_left  >,
+        Row< Plenty,    RetryRequested,  Throttled, grant_retry, last_affordable            >,
+        Row< Plenty,    RetryRequested,  Throttled, deny_retry,  unaffordable               >,
+        // ---------------------------------------------------------------------------------
+        Row< Throttled, BudgetSignalled, Plenty,    account,     replenished                >,
+        Row< Throttled, BudgetSignalled, none,      account,     still_short                >,
+        Row< Throttled, RetryRequested,  Plenty,    grant_retry, affordable_with_more_left  >,
+        Row< Throttled, RetryRequested,  none,      grant_retry, last_affordable            >,
+        Row< Throttled, RetryRequested,  none,      deny_retry,  unaffordable               >
+    > {};
+};
+using BudgetMachine = boost::msm::back::state_machine<BudgetDef>;
+
+struct BudgetContext {
+    explicit BudgetContext(const RetryBudgetConfig& c, Effects& fx) : ledger(c), effects(&fx) {}
+    RetryBudgetLedger ledger;
+    Effects* effects;
+    BudgetState state = BudgetState::Plenty;
+    std::string_view fired_guard;
+    bool last_decision = false;
+    std::uint64_t granted = 0;
+    std::uint64_t denied = 0;
+    std::uint64_t unhandled = 0;
+    void note_unhandled(std::string_view) { ++unhandled; }
+};
+
+bool still_plenty::test(const BudgetSignalled& e, const BudgetContext& c) { return c.ledger.can_retry_after(e.now, e.signal); }
+bool runs_out::test(const BudgetSignalled& e, const BudgetContext& c) { return !c.ledger.can_retry_after(e.now, e.signal); }
+bool replenished::test(const BudgetSignalled& e, const BudgetContext& c) { return c.ledger.can_retry_after(e.now, e.signal); }
+bool still_short::test(const BudgetSignalled& e, const BudgetContext& c) { return !c.ledger.can_retry_after(e.now, e.signal); }
+bool affordable_with_more_left::test(const RetryRequested& e, const BudgetContext& c) {
+    return c.ledger.can_retry(e.now, e.after_timeout) && c.ledger.can_retry_after_withdrawal(e.now, e.after_timeout);
+}
+bool last_affordable::test(const RetryRequested& e, const BudgetContext& c) {
+    return c.ledger.can_retry(e.now, e.after_timeout) && !c.ledger.can_retry_after_withdrawal(e.now, e.after_timeout);
+}
+bool unaffordable::test(const RetryRequested& e, const BudgetContext& c) { return !c.ledger.can_retry(e.now, e.after_timeout); }
+
+void account::run(const BudgetSignalled& e, BudgetContext& c) { c.ledger.apply(e.now, e.signal); }
+void grant_retry::run(const RetryRequested& e, BudgetContext& c) {
+    c.ledger.withdraw(e.now, e.after_timeout);
+    c.last_decision = true;
+    ++c.granted;
+}
+void deny_retry::run(const RetryRequested&, BudgetContext& c) {
+    c.last_decision = false;
+    ++c.denied;
+}
+
+}  // namespace
+
+struct RetryBudget::Impl {
+    Impl(const RetryBudgetConfig& c, Effects& fx, std::string_view comp) : ctx(c, fx), component(comp) {
+        machine.ctx = &ctx;
+        machine.start();
+    }
+    template <class Event>
+    void process(const Event& e) {
+        const BudgetState before = ctx.state;
+        dispatch(machine, e);
+        if (ctx.state != before) ctx.effects->transitioned(component, name(before), Event::name, name(ctx.state), 0);
+    }
+    BudgetContext ctx;
+    BudgetMachine machine;
+    std::string_view component;
+};
+
+RetryBudget::RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component) {
+    config.validate();
+    impl_ = std::make_unique<Impl>(config, effects, component);
+}
+RetryBudget::~RetryBudget() = default;
+
+void RetryBudget::signal(Time now, BudgetSignal s) { impl_->process(BudgetSignalled{now, s}); }
+bool RetryBudget::retry_requested(Time now, bool after_timeout) {
+    impl_->ctx.last_decision = false;
+    impl_->process(RetryRequested{now, after_timeout});
+    return impl_->ctx.last_decision;
+}
+
+BudgetState RetryBudget::state() const { return impl_->ctx.state; }
+double RetryBudget::level(Time now) const { return impl_->ctx.ledger.level(now); }
+std::uint64_t RetryBudget::granted() const { return impl_->ctx.granted; }
+std::uint64_t RetryBudget::denied() const { return impl_->ctx.denied; }
+std::uint64_t RetryBudget::unhandled_events() const { return impl_->ctx.unhandled; }
+std::string_view RetryBudget::last_row_guard() const { return impl_->ctx.fired_guard; }
+
+MachineDescription RetryBudget::describe() { return describe_table<BudgetDef>(); }
+
+std::string_view name(BudgetState s) { return s == BudgetState::Plenty ? Plenty::name : Throttled::name; }
+
+}  // namespace cascadelab
