@@ -98,6 +98,7 @@ struct BulkheadContext {
     std::uint64_t rejected = 0;
     std::uint64_t stale_expiries = 0;
     std::uint64_t unhandled = 0;
+    std::uint64_t transitions = 0;
 
     void note_unhandled(std::string_view) { ++unhandled; }
     bool wait_is_finite() const { return config.max_wait_duration != Duration::max(); }
@@ -161,13 +162,6 @@ struct Bulkhead::Impl {
         machine.ctx = &ctx;
         machine.start();
     }
-    template <class Event>
-    void process(const Event& e, std::uint64_t id) {
-        const BulkheadState before = ctx.state;
-        dispatch(machine, e);
-        if (ctx.state != before) ctx.effects->transitioned(component, name(before), Event::name, name(ctx.state), id);
-    }
-
     BulkheadContext ctx;
     BulkheadMachine machine;
     std::string_view component;
@@ -180,11 +174,11 @@ Bulkhead::Bulkhead(const BulkheadConfig& config, Effects& effects, std::string_v
 Bulkhead::~Bulkhead() = default;
 
 PermitDecision Bulkhead::permit_requested(Time now, std::uint64_t id) {
-    impl_->process(PermitRequested{now, id}, id);
+    dispatch_traced(impl_->machine, PermitRequested{now, id}, impl_->component, id);
     return impl_->ctx.decision;
 }
-void Bulkhead::permit_released(Time now) { impl_->process(PermitReleased{now}, 0); }
-void Bulkhead::wait_expired(Time now, std::uint64_t id) { impl_->process(WaitExpired{now, id}, id); }
+void Bulkhead::permit_released(Time now) { dispatch_traced(impl_->machine, PermitReleased{now}, impl_->component, 0); }
+void Bulkhead::wait_expired(Time now, std::uint64_t id) { dispatch_traced(impl_->machine, WaitExpired{now, id}, impl_->component, id); }
 
 BulkheadState Bulkhead::state() const { return impl_->ctx.state; }
 std::uint32_t Bulkhead::active() const { return impl_->ctx.active; }

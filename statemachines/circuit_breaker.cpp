@@ -205,6 +205,7 @@ struct BreakerContext {
     std::uint64_t not_permitted = 0;
     std::uint64_t late_outcomes = 0;
     std::uint64_t unhandled = 0;
+    std::uint64_t transitions = 0;
     std::string_view last_unhandled;
 
     void note_unhandled(std::string_view event) {
@@ -398,17 +399,11 @@ struct CircuitBreaker::Impl {
 
     template <class Event>
     void process(const Event& e) {
-        const BreakerState before = ctx.state;
-        dispatch(machine, e);
-        if (ctx.state != before) {
-            ++transitions;
-            ctx.effects->transitioned(ctx.component, name(before), Event::name, name(ctx.state), 0);
-        }
+        dispatch_traced(machine, e, ctx.component, 0);
     }
 
     BreakerContext ctx;
     BreakerMachine machine;
-    std::uint64_t transitions = 0;
 };
 
 CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, Effects& effects, std::string_view component) {
@@ -435,7 +430,7 @@ WindowTotals CircuitBreaker::window(Time now) const {
     return impl_->ctx.state == BreakerState::HalfOpen ? impl_->ctx.probes : impl_->ctx.window.totals(now);
 }
 TripReason CircuitBreaker::last_trip() const { return impl_->ctx.last_trip; }
-std::uint64_t CircuitBreaker::transitions() const { return impl_->transitions; }
+std::uint64_t CircuitBreaker::transitions() const { return impl_->ctx.transitions; }
 std::uint64_t CircuitBreaker::not_permitted() const { return impl_->ctx.not_permitted; }
 std::uint64_t CircuitBreaker::unhandled_events() const { return impl_->ctx.unhandled; }
 std::string_view CircuitBreaker::last_row_guard() const { return impl_->ctx.fired_guard; }

@@ -44,6 +44,19 @@ void dispatch(Machine& machine, const Event& e) {
     if (machine.process_event(e) != boost::msm::back::HANDLED_TRUE) machine.ctx->note_unhandled(Event::name);
 }
 
+// dispatch(), then report a change of state through the machine's Effects (for traces). The
+// context has `state` (an enum with a `name(State)` overload), `effects` and `transitions`.
+template <class Machine, class Event>
+void dispatch_traced(Machine& machine, const Event& e, std::string_view component, std::uint64_t id) {
+    auto& ctx = *machine.ctx;
+    const auto before = ctx.state;
+    dispatch(machine, e);
+    if (ctx.state != before) {
+        ++ctx.transitions;
+        ctx.effects->transitioned(component, name(before), Event::name, name(ctx.state), id);
+    }
+}
+
 // A leaf state that publishes its identity to the context on entry, so read-outs and traces use
 // names, never Boost.MSM's numeric state ids (which follow table order).
 template <auto Value>

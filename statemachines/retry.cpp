@@ -135,6 +135,7 @@ struct RetryContext {
     RetryEnd end = RetryEnd::None;
     std::uint64_t late_outcomes = 0;
     std::uint64_t unhandled = 0;
+    std::uint64_t transitions = 0;
 
     void note_unhandled(std::string_view) { ++unhandled; }
     bool has_deadline() const { return config->overall_deadline > Duration::zero(); }
@@ -237,10 +238,7 @@ struct Retry::Impl {
     }
     template <class Event>
     void process(const Event& e) {
-        const RetryState before = ctx.state;
-        dispatch(machine, e);
-        if (ctx.state != before)
-            ctx.effects->transitioned("retry", name(before), Event::name, name(ctx.state), ctx.request);
+        dispatch_traced(machine, e, "retry", ctx.request);
     }
     RetryContext ctx;
     RetryMachine machine;

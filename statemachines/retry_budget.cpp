@@ -88,6 +88,7 @@ struct BudgetContext {
     std::uint64_t granted = 0;
     std::uint64_t denied = 0;
     std::uint64_t unhandled = 0;
+    std::uint64_t transitions = 0;
     void note_unhandled(std::string_view) { ++unhandled; }
 };
 
@@ -121,12 +122,6 @@ struct RetryBudget::Impl {
         machine.ctx = &ctx;
         machine.start();
     }
-    template <class Event>
-    void process(const Event& e) {
-        const BudgetState before = ctx.state;
-        dispatch(machine, e);
-        if (ctx.state != before) ctx.effects->transitioned(component, name(before), Event::name, name(ctx.state), 0);
-    }
     BudgetContext ctx;
     BudgetMachine machine;
     std::string_view component;
@@ -138,10 +133,10 @@ RetryBudget::RetryBudget(const RetryBudgetConfig& config, Effects& effects, std:
 }
 RetryBudget::~RetryBudget() = default;
 
-void RetryBudget::signal(Time now, BudgetSignal s) { impl_->process(BudgetSignalled{now, s}); }
+void RetryBudget::signal(Time now, BudgetSignal s) { dispatch_traced(impl_->machine, BudgetSignalled{now, s}, impl_->component, 0); }
 bool RetryBudget::retry_requested(Time now, bool after_timeout) {
     impl_->ctx.last_decision = false;
-    impl_->process(RetryRequested{now, after_timeout});
+    dispatch_traced(impl_->machine, RetryRequested{now, after_timeout}, impl_->component, 0);
     return impl_->ctx.last_decision;
 }
 
