@@ -318,27 +318,6 @@ TEST(CircuitBreaker, DescriptionListsBothTables) {
     EXPECT_EQ(m.submachines[0].rows.size(), 16u);
 }
 
-// Rows that share (source, event) must be told apart by guards; STYLE: never rely on MSM's
-// reverse-order evaluation. (That the guards also exclude each other is what the stateful
-// test below exercises: with overlapping guards the machine and the model would disagree.)
-TEST(CircuitBreaker, RowsSharingStateAndEventAllHaveDistinctGuards) {
-    const auto m = CircuitBreaker::describe();
-    for (const auto* table : {&m, &m.submachines[0]}) {
-        std::map<std::string, std::set<std::string_view>> guards;
-        std::map<std::string, int> count;
-        for (const auto& r : table->rows) {
-            const auto key = fmt::format("{} + {}", r.source, r.event);
-            ++count[key];
-            guards[key].insert(r.guard);
-        }
-        for (const auto& [key, n] : count) {
-            if (n == 1) continue;
-            EXPECT_EQ(guards[key].size(), static_cast<std::size_t>(n)) << key;
-            EXPECT_FALSE(guards[key].count("")) << key << " has an unguarded row among several";
-        }
-    }
-}
-
 TEST(CircuitBreakerConfig, RejectsBadValuesNamingFieldAndValue) {
     auto expect_error = [](CircuitBreakerConfig c, const std::string& message) {
         try {
