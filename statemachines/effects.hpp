@@ -47,6 +47,11 @@ public:
     // The retry machine sends attempt number `attempt` (1 = the first call) of a request.
     virtual void send_attempt(std::uint64_t request, std::uint32_t attempt) = 0;
 
+    // A failed message goes back on the queue (to the back, or near the head as RabbitMQ
+    // quorum queues do with a delivery limit), or to the dead-letter queue.
+    virtual void requeue(std::uint64_t message, bool near_head) = 0;
+    virtual void dead_letter(std::uint64_t message) = 0;
+
     // A queued caller was granted a bulkhead slot, or gave up waiting for one.
     virtual void permit_granted(std::uint64_t id) = 0;
     virtual void permit_rejected(std::uint64_t id) = 0;

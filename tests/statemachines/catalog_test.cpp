@@ -41,7 +41,7 @@ TEST(MachineCatalog, EveryTableFitsTwentyRows) {
 TEST(MachineCatalog, NamesTheMachines) {
     std::set<std::string_view> names;
     for (const auto& m : all_machine_descriptions()) names.insert(m.name);
-    EXPECT_EQ(names, (std::set<std::string_view>{"CircuitBreaker", "Bulkhead", "Retry", "RetryBudget"}));
+    EXPECT_EQ(names, (std::set<std::string_view>{"CircuitBreaker", "Bulkhead", "Retry", "RetryBudget", "Message", "Consumer"}));
 }
 
 }  // namespace
