@@ -1,6 +1,7 @@
 // The retry machine: every row, attempt semantics, deadline, budget, and bounds.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
 
 #include <set>  // std::set
 
@@ -244,5 +245,121 @@ RC_GTEST_PROP(Retry, AttemptsAndBackoffsStayWithinBounds, (std::uint64_t seed)) 
     RC_ASSERT(fx.attempts.size() == r.attempts());
 }
 
+// ---- Stateful test: the machine beside a plain reference model ----
+namespace stateful {
+
+struct Model {
+    std::uint32_t max_attempts;
+    int budget_tokens;  // -1: no budget
+    RetryState state = RetryState::Attempting;
+    std::uint32_t attempts = 1;
+    RetryEnd end = RetryEnd::None;
+};
+
+struct TokenGate : RetryGate {
+    int tokens;
+    explicit TokenGate(int t) : tokens(t) {}
+    bool try_acquire_retry(Time) override {
+        if (tokens == 0) return false;
+        --tokens;
+        return true;
+    }
+};
+
+struct Sut {
+    RetryConfig config;
+    FakeEffects fx;
+    Rng rng{1};
+    TokenGate gate;
+    Retry retry;
+    Sut(const RetryConfig& c, int tokens)
+        : config(c), gate(tokens), retry(config, 1, fx, rng, tokens >= 0 ? &gate : nullptr) {
+        retry.request_started(Time::zero());
+    }
+};
+
+void agree(const Model& m, const Sut& s) {
+    RC_ASSERT(s.retry.state() == m.state);
+    RC_ASSERT(s.retry.attempts() == m.attempts);
+    RC_ASSERT(s.retry.end() == m.end);
+    RC_ASSERT(s.retry.unhandled_events() == 0u);
+    RC_ASSERT(s.fx.attempts.size() == m.attempts);
+}
+
+struct Fail : rc::state::Command<Model, Sut> {
+    AttemptOutcome outcome = *rc::gen::element(AttemptOutcome::Error, AttemptOutcome::Timeout,
+                                               AttemptOutcome::BreakerRejected, AttemptOutcome::BulkheadRejected);
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.state == RetryState::Attempting); }
+    void apply(Model& m) const override {
+        const bool retryable = outcome == AttemptOutcome::Error || outcome == AttemptOutcome::Timeout;
+        if (!retryable) {
+            m.state = RetryState::Rejected;
+            m.end = RetryEnd::NotRetryable;
+        } else if (m.attempts >= m.max_attempts) {
+            m.state = RetryState::Exhausted;
+            m.end = RetryEnd::AttemptsExhausted;
+        } else if (m.budget_tokens == 0) {
+            m.state = RetryState::Rejected;
+            m.end = RetryEnd::BudgetDenied;
+        } else {
+            if (m.budget_tokens > 0) --m.budget_tokens;
+            m.state = RetryState::BackingOff;
+        }
+    }
+    void run(const Model& m, Sut& s) const override {
+        s.retry.attempt_failed(Time::zero(), outcome);
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Fail(" << name(outcome) << ")"; }
+};
+
+struct Succeed : rc::state::Command<Model, Sut> {
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.state == RetryState::Attempting); }
+    void apply(Model& m) const override {
+        m.state = RetryState::Succeeded;
+        m.end = RetryEnd::Succeeded;
+    }
+    void run(const Model& m, Sut& s) const override {
+        s.retry.attempt_succeeded(Time::zero());
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Succeed"; }
+};
+
+struct BackoffOver : rc::state::Command<Model, Sut> {
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.state == RetryState::BackingOff); }
+    void apply(Model& m) const override {
+        m.state = RetryState::Attempting;
+        ++m.attempts;
+    }
+    void run(const Model& m, Sut& s) const override {
+        s.retry.backoff_elapsed(Time::zero());
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "BackoffOver"; }
+};
+
+// Always applicable, so that a sequence can go on once the request has ended.
+struct Observe : rc::state::Command<Model, Sut> {
+    void run(const Model& m, Sut& s) const override { agree(m, s); }
+    void show(std::ostream& os) const override { os << "Observe"; }
+};
+
+RC_GTEST_PROP(Retry, AgreesWithTheReferenceModel, ()) {
+    RetryConfig config;
+    config.max_attempts = *rc::gen::inRange<std::uint32_t>(1, 6);
+    const int tokens = *rc::gen::inRange(-1, 4);
+    Model model{config.max_attempts, tokens};
+    Sut sut{config, tokens};
+    rc::state::check(model, sut, rc::state::gen::execOneOfWithArgs<Fail, Succeed, BackoffOver, Observe>());
+}
+
+}  // namespace stateful
 }  // namespace
 }  // namespace cascadelab
