@@ -1,6 +1,10 @@
 // The circuit breaker: every row of both tables, the anchors' semantics, and properties.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
+
+#include <algorithm>  // std::count
+#include <deque>      // std::deque
 
 #include <map>     // std::map
 #include <set>     // std::set
@@ -400,5 +404,133 @@ RC_GTEST_PROP(CircuitBreaker, OpenBlocksUntilWaitAndHalfOpenBoundsProbes, ()) {
     }
 }
 
+}  // namespace
+}  // namespace cascadelab
+
+namespace cascadelab {
+namespace {
+namespace stateful {
+
+// A plain reference breaker: count-based window, lazy Open -> HalfOpen, N probes.
+struct Model {
+    std::uint32_t window_size, minimum_calls, permitted;
+    double threshold;
+    Duration wait;
+    BreakerState state = BreakerState::Closed;
+    std::deque<bool> window{};  // true = failed
+    Time now{};
+    Time open_until{};
+    int epoch = 0;
+    std::uint32_t admitted = 0, outcomes = 0, failures = 0;
+    std::vector<int> pending{};  // epochs of permits not yet completed, oldest first
+
+    void enter(BreakerState s) {
+        state = s;
+        ++epoch;
+        if (s == BreakerState::Closed) window.clear();
+        if (s == BreakerState::Open) open_until = now + wait;
+        if (s == BreakerState::HalfOpen) admitted = outcomes = failures = 0;
+    }
+    std::uint32_t window_failures() const { return static_cast<std::uint32_t>(std::count(window.begin(), window.end(), true)); }
+};
+
+struct Sut {
+    FakeEffects fx;
+    CircuitBreaker breaker;
+    std::vector<BreakerPermit> pending;
+    explicit Sut(const CircuitBreakerConfig& c) : breaker(c, fx) {}
+};
+
+void agree(const Model& m, const Sut& s) {
+    RC_ASSERT(s.breaker.state() == m.state);
+    if (m.state == BreakerState::Closed) {
+        const auto w = s.breaker.window(m.now);
+        RC_ASSERT(w.calls == m.window.size());
+        RC_ASSERT(w.failures == m.window_failures());
+    }
+    RC_ASSERT(s.pending.size() == m.pending.size());
+    RC_ASSERT(s.breaker.unhandled_events() == 0u);
+}
+
+struct Request : rc::state::Command<Model, Sut> {
+    void apply(Model& m) const override {
+        if (m.state == BreakerState::Open && m.now >= m.open_until) {
+            m.enter(BreakerState::HalfOpen);
+            m.admitted = 1;
+            m.pending.push_back(m.epoch);
+        } else if (m.state == BreakerState::Closed) {
+            m.pending.push_back(m.epoch);
+        } else if (m.state == BreakerState::HalfOpen && m.admitted < m.permitted) {
+            ++m.admitted;
+            m.pending.push_back(m.epoch);
+        }
+    }
+    void run(const Model& m, Sut& s) const override {
+        const auto p = s.breaker.call_requested(m.now);
+        if (p.permitted) s.pending.push_back(p);
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Request"; }
+};
+
+struct Complete : rc::state::Command<Model, Sut> {
+    bool failed = *rc::gen::arbitrary<bool>();
+    void checkPreconditions(const Model& m) const override { RC_PRE(!m.pending.empty()); }
+    void apply(Model& m) const override {
+        const int epoch = m.pending.front();
+        m.pending.erase(m.pending.begin());
+        if (m.state == BreakerState::Closed) {
+            m.window.push_back(failed);
+            if (m.window.size() > m.window_size) m.window.pop_front();
+            const auto calls = static_cast<double>(m.window.size());
+            if (m.window.size() >= std::min(m.minimum_calls, m.window_size) &&
+                100.0 * m.window_failures() >= m.threshold * calls)
+                m.enter(BreakerState::Open);
+        } else if (m.state == BreakerState::HalfOpen && epoch == m.epoch) {
+            ++m.outcomes;
+            m.failures += failed;
+            if (m.outcomes >= m.permitted)
+                m.enter(100.0 * m.failures >= m.threshold * m.outcomes ? BreakerState::Open : BreakerState::Closed);
+        }
+    }
+    void run(const Model& m, Sut& s) const override {
+        s.breaker.call_completed(m.now, s.pending.front(), 1_ms, failed);
+        s.pending.erase(s.pending.begin());
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Complete(" << (failed ? "failed" : "ok") << ")"; }
+};
+
+struct Advance : rc::state::Command<Model, Sut> {
+    std::int64_t ms = *rc::gen::inRange<std::int64_t>(1, 150);
+    void apply(Model& m) const override { m.now += Duration::millis(ms); }
+    void run(const Model& m, Sut& s) const override {
+        Model after = m;
+        apply(after);
+        agree(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Advance(" << ms << "ms)"; }
+};
+
+RC_GTEST_PROP(CircuitBreaker, AgreesWithTheReferenceModel, ()) {
+    auto c = CircuitBreakerConfig::resilience4j();
+    c.sliding_window_size = *rc::gen::inRange<std::uint32_t>(1, 8);
+    c.minimum_number_of_calls = *rc::gen::inRange<std::uint32_t>(1, 10);
+    c.failure_rate_threshold = *rc::gen::element(25.0, 50.0, 100.0);
+    c.wait_duration_in_open_state = 100_ms;
+    c.max_wait_in_open_state = 100_ms;
+    c.permitted_number_of_calls_in_half_open_state = *rc::gen::inRange<std::uint32_t>(1, 4);
+    Model model{c.sliding_window_size, c.minimum_number_of_calls, c.permitted_number_of_calls_in_half_open_state,
+                c.failure_rate_threshold, c.wait_duration_in_open_state};
+    model.enter(BreakerState::Closed);
+    Sut sut{c};
+    rc::state::check(model, sut, rc::state::gen::execOneOfWithArgs<Request, Complete, Advance>());
+}
+
+}  // namespace stateful
 }  // namespace
 }  // namespace cascadelab
