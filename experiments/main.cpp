@@ -4,8 +4,11 @@
 
 #include <CLI/CLI.hpp>  // CLI::App
 
+#include "experiments/compare_command.hpp"
 #include "experiments/diagrams_command.hpp"
 #include "experiments/exit_codes.hpp"
+#include "experiments/scenario_command.hpp"
+#include "statemachines/config_error.hpp"
 
 using namespace cascadelab::cli;
 
@@ -18,6 +21,8 @@ int main(int argc, char** argv) {
 
     // Bad input gets one line naming what was wrong, and exit status 2 (never CLI11's own codes).
     int result = kExitOk;
+    add_compare_command(app, result);
+    add_scenario_command(app, result);
     add_diagrams_command(app, result);
 
     try {
@@ -32,6 +37,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cascadelab: error: %s\n", e.what());
         return kExitBadInput;
     } catch (const BadInput& e) {
+        std::fprintf(stderr, "cascadelab: error: %s\n", e.what());
+        return kExitBadInput;
+    } catch (const cascadelab::ConfigError& e) {
         std::fprintf(stderr, "cascadelab: error: %s\n", e.what());
         return kExitBadInput;
     }

@@ -14,13 +14,16 @@ public:
     ConfigError(std::string field, std::string value, const std::string& why)
         : std::invalid_argument(fmt::format("{} = {}: {}", field, value, why)),
           field_(std::move(field)),
-          value_(std::move(value)) {}
+          value_(std::move(value)),
+          why_(why) {}
     const std::string& field() const { return field_; }
     const std::string& value() const { return value_; }
+    const std::string& why() const { return why_; }
 
 private:
     std::string field_;
     std::string value_;
+    std::string why_;
 };
 
 // Throws ConfigError unless `ok`; the value is rendered with fmt.

@@ -1,0 +1,62 @@
+#include "model/downstream.hpp"
+
+#include <algorithm>  // std::max, std::min
+#include <cmath>      // std::llround
+
+#include "statemachines/config_error.hpp"
+
+namespace cascadelab {
+
+std::string_view name(TimeoutSemantics t) { return t == TimeoutSemantics::Cancel ? "cancel" : "abandon"; }
+
+void DownstreamConfig::validate() const {
+    constexpr std::string_view s = "downstream";
+    require(base_latency >= Duration::zero(), s, "base_latency", base_latency, "must not be negative");
+    require(jitter >= Duration::zero(), s, "jitter", jitter, "must not be negative");
+    require(failure_probability >= 0.0 && failure_probability <= 1.0, s, "failure_probability", failure_probability,
+            "must be in [0, 1]");
+    require(knee_in_flight >= 1.0, s, "knee_in_flight", knee_in_flight, "must be at least 1");
+    require(min_load_factor >= 0.0 && min_load_factor <= 1.0, s, "min_load_factor", min_load_factor,
+            "must be in [0, 1]");
+    require(latency_per_load >= Duration::zero(), s, "latency_per_load", latency_per_load, "must not be negative");
+    require(failure_per_load >= 0.0, s, "failure_per_load", failure_per_load, "must not be negative");
+    require(failure_cap >= 0.0 && failure_cap <= 1.0, s, "failure_cap", failure_cap, "must be in [0, 1]");
+    require(refusal_latency >= Duration::zero(), s, "refusal_latency", refusal_latency, "must not be negative");
+}
+
+Downstream::Downstream(const DownstreamConfig& config, const FaultSchedule& faults, Rng latency_rng, Rng failure_rng)
+    : config_(config), faults_(&faults), latency_rng_(latency_rng), failure_rng_(failure_rng) {}
+
+AttemptPlan Downstream::start(Time now) {
+    ++started_;
+    const ActiveFaults f = faults_->empty() ? ActiveFaults{} : faults_->at(now);
+    const auto capacity = static_cast<std::uint32_t>(
+        std::max(1.0, static_cast<double>(config_.capacity) * f.capacity_factor));
+    if (f.outage || (config_.capacity != DownstreamConfig::kUnlimited && in_flight_ >= capacity)) {
+        ++refused_;
+        return AttemptPlan{config_.refusal_latency, true, true, 0.0};
+    }
+    ++in_flight_;
+    max_in_flight_ = std::max(max_in_flight_, in_flight_);
+
+    const double knee = config_.knee_in_flight * f.capacity_factor;
+    const double load = std::max(config_.min_load_factor, static_cast<double>(in_flight_) / knee);
+    const double over = std::max(0.0, load - 1.0);
+
+    // Both draws are taken on every attempt, so that one knob never reshuffles the other stream.
+    const Duration jitter = config_.jitter > Duration::zero()
+                                ? latency_rng_.uniform_duration(Duration::zero(), config_.jitter)
+                                : Duration::zero();
+    const double u = failure_rng_.uniform01();
+
+    const double latency_us =
+        (static_cast<double>((config_.base_latency + jitter).us()) +
+         over * static_cast<double>(config_.latency_per_load.us())) * f.latency_factor;
+    const double base_p = f.error_rate >= 0.0 ? f.error_rate : config_.failure_probability;
+    // The cap bounds what overload adds; it never lowers a fault's error rate.
+    const double p =
+        over > 0.0 ? std::max(base_p, std::min(config_.failure_cap, base_p + over * config_.failure_per_load)) : base_p;
+    return AttemptPlan{Duration::micros(std::llround(latency_us)), u < p, false, load};
+}
+
+}  // namespace cascadelab

@@ -1,0 +1,46 @@
+#include "model/metrics.hpp"
+
+namespace cascadelab {
+
+std::string_view name(Outcome o) {
+    switch (o) {
+        case Outcome::Ok: return "ok";
+        case Outcome::Error: return "error";
+        case Outcome::Timeout: return "timeout";
+        case Outcome::BreakerRejected: return "breaker_rejected";
+        case Outcome::BulkheadRejected: return "bulkhead_rejected";
+        case Outcome::BudgetDenied: return "budget_denied";
+        case Outcome::Deadline: return "deadline";
+        case Outcome::DeadLettered: return "dead_lettered";
+        case Outcome::Dropped: return "dropped";
+    }
+    return "?";
+}
+
+std::uint64_t RunMetrics::failed() const {
+    return outcome(Outcome::Error) + outcome(Outcome::Timeout) + outcome(Outcome::BreakerRejected) +
+           outcome(Outcome::BulkheadRejected) + outcome(Outcome::BudgetDenied) + outcome(Outcome::Deadline);
+}
+
+std::uint64_t RunMetrics::settled() const {
+    std::uint64_t n = 0;
+    for (std::uint64_t v : outcomes) n += v;
+    return n;
+}
+
+double RunMetrics::amplification() const {
+    return requests ? static_cast<double>(attempts) / static_cast<double>(requests) : 0.0;
+}
+double RunMetrics::throughput() const {
+    const double s = duration_s();
+    return s > 0 ? static_cast<double>(settled()) / s : 0.0;
+}
+double RunMetrics::goodput_per_s() const {
+    const double s = duration_s();
+    return s > 0 ? static_cast<double>(ok()) / s : 0.0;
+}
+double RunMetrics::success_ratio() const {
+    return requests ? static_cast<double>(ok()) / static_cast<double>(requests) : 0.0;
+}
+
+}  // namespace cascadelab

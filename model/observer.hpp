@@ -1,0 +1,54 @@
+// How a run can be watched while it happens: every state transition and, after every event, a
+// snapshot of the quantities the invariants talk about. The properties library (properties/)
+// implements this to check invariants at every step, the hunt and replay commands to draw
+// timelines. A run without an observer pays one branch per event.
+#pragma once
+
+#include <cstdint>      // std::uint64_t
+#include <string_view>  // std::string_view
+
+#include "model/time.hpp"
+#include "statemachines/circuit_breaker.hpp"
+
+namespace cascadelab {
+
+struct Snapshot {
+    Time now;
+    std::uint64_t step = 0;  // events dispatched so far
+
+    // Requests (RPC) or messages (event-driven).
+    std::uint64_t started = 0;    // requests started / messages published (attempted)
+    std::uint64_t settled = 0;    // with their one outcome
+    std::uint64_t ok = 0;
+    std::uint64_t attempts = 0;   // downstream attempts so far
+    std::uint64_t retries = 0;
+
+    std::uint32_t downstream_in_flight = 0;
+    std::uint32_t bulkhead_active = 0;      // 0 without a bulkhead
+    std::uint32_t bulkhead_limit = 0;       // 0 without a bulkhead
+    bool has_breaker = false;
+    BreakerState breaker_state = BreakerState::Closed;
+    std::uint32_t breaker_probes = 0;       // probes in flight in HalfOpen
+    std::uint32_t breaker_probe_limit = 0;
+
+    // Event-driven only: where the published messages are now.
+    std::uint64_t queued = 0;        // in the queue
+    std::uint64_t in_transit = 0;    // published but not yet in the queue, or on the way to a consumer
+    std::uint64_t processing = 0;    // held by a consumer (calling, or blocking in backoff)
+    std::uint64_t waiting = 0;       // non-blocking redelivery pending
+    std::uint64_t acked = 0;
+    std::uint64_t dead_lettered = 0;
+    std::uint64_t dropped = 0;
+};
+
+class RunObserver {
+public:
+    virtual ~RunObserver() = default;
+    // A machine changed state (or took an internal row). Names have static storage duration.
+    virtual void transitioned(Time, std::string_view /*component*/, std::string_view /*from*/,
+                              std::string_view /*event*/, std::string_view /*to*/, std::uint64_t /*id*/) {}
+    // After every simulator event.
+    virtual void step(const Snapshot&) {}
+};
+
+}  // namespace cascadelab

@@ -1,0 +1,161 @@
+#include "model/presets.hpp"
+
+namespace cascadelab {
+
+namespace {
+
+using namespace cascadelab::literals;
+
+// The tutorial's scenarios over 2400 requests: six bursts of 400, 250 ms apart. The tutorial
+// gives only the total; bursts (rather than one instant) let the breaker's Open state and the
+// queue's draining show between them.
+WorkloadConfig tutorial_bursts() {
+    WorkloadConfig w;
+    w.kind = WorkloadKind::Burst;
+    w.burst_size = 400;
+    w.bursts = 6;
+    w.gap = 250_ms;
+    return w;
+}
+
+Scenario base(std::string name, std::string description, Architecture a) {
+    Scenario s;
+    s.name = std::move(name);
+    s.description = std::move(description);
+    s.seed = 20261122;
+    s.architecture = a;
+    s.downstream = DownstreamConfig::tutorial();
+    return s;
+}
+
+// The seed tutorial's experiment: 2000 requests at once; both architectures.
+Scenario seed_rpc() {
+    Scenario s = base("seed-rpc", "the tutorial's RPC run: 2000 at once, breaker once per request, bulkhead 40, "
+                      "4 attempts of 120 ms", Architecture::Rpc);
+    s.workload = WorkloadConfig::tutorial();
+    s.rpc.breaker = CircuitBreakerConfig::tutorial();
+    s.rpc.breaker_scope = BreakerScope::PerRequest;
+    s.rpc.bulkhead = BulkheadConfig::tutorial();
+    s.rpc.retry = RetryConfig::tutorial();
+    return s;
+}
+
+Scenario seed_event() {
+    Scenario s = base("seed-event", "the tutorial's event run: 2000 published at once, queue 5000, 16 consumers, "
+                      "200 ms calls, 4 deliveries", Architecture::Event);
+    s.workload = WorkloadConfig::tutorial();
+    s.event.queue_capacity = 5000;
+    s.event.consumers = 16;
+    s.event.attempt_timeout = 200_ms;
+    // The tutorial's queue is in-process: no broker hops.
+    s.event.publish_latency = Duration::zero();
+    s.event.delivery_latency = Duration::zero();
+    s.event.message = MessageConfig::tutorial();
+    return s;
+}
+
+Scenario rpc_naive() {
+    Scenario s = base("rpc-naive", "RPC, 3 retries, no breaker, no bulkhead", Architecture::Rpc);
+    s.workload = tutorial_bursts();
+    s.rpc.retry = RetryConfig::tutorial();
+    s.rpc.retry.timeout_starts_after_admission = false;  // no bulkhead: the timer starts at the call
+    return s;
+}
+
+Scenario rpc_safe() {
+    Scenario s = base("rpc-safe", "RPC, 1 retry, breaker before every attempt, bulkhead 40 waiting at most 100 ms",
+                      Architecture::Rpc);
+    s.workload = tutorial_bursts();
+    CircuitBreakerConfig b = CircuitBreakerConfig::resilience4j();
+    b.sliding_window_size = 20;
+    b.minimum_number_of_calls = 10;
+    b.failure_rate_threshold = 50.0;
+    b.wait_duration_in_open_state = 500_ms;
+    b.max_wait_in_open_state = 500_ms;
+    b.permitted_number_of_calls_in_half_open_state = 3;
+    b.max_wait_duration_in_half_open_state = 1_s;
+    s.rpc.breaker = b;
+    s.rpc.breaker_scope = BreakerScope::PerAttempt;
+    s.rpc.bulkhead = BulkheadConfig{40, 100_ms, BulkheadConfig::kUnboundedQueue};
+    s.rpc.retry = RetryConfig::tutorial();
+    s.rpc.retry.with_max_retries(1);
+    return s;
+}
+
+Scenario event_naive() {
+    Scenario s = base("event-naive", "event-driven, 3 retries, small queue (200), 64 consumers straight at the service",
+                      Architecture::Event);
+    s.workload = tutorial_bursts();
+    s.event.queue_capacity = 200;
+    s.event.consumers = 64;
+    s.event.attempt_timeout = 200_ms;
+    s.event.message = MessageConfig::tutorial();
+    return s;
+}
+
+Scenario event_safe() {
+    Scenario s = base("event-safe", "event-driven, 1 retry, bulkhead 20 in front of the service, queue 5000",
+                      Architecture::Event);
+    s.workload = tutorial_bursts();
+    s.event.queue_capacity = 5000;
+    s.event.consumers = 64;
+    s.event.attempt_timeout = 200_ms;
+    s.event.message = MessageConfig::tutorial();
+    s.event.message.max_deliveries = 2;
+    // Below the service's knee of 25: the queue, not the service, absorbs the bursts.
+    s.event.bulkhead = BulkheadConfig{20, Duration::max(), BulkheadConfig::kUnboundedQueue};
+    return s;
+}
+
+// Low load: 50 requests per second for 20 s. The event side pays its two broker hops.
+WorkloadConfig light_load() {
+    WorkloadConfig w;
+    w.kind = WorkloadKind::Poisson;
+    w.rate_per_second = 50.0;
+    w.requests = 1000;
+    return w;
+}
+
+Scenario healthy_rpc() {
+    Scenario s = seed_rpc();
+    s.name = "healthy-rpc";
+    s.description = "RPC at 50 req/s, the tutorial's resilience settings";
+    s.workload = light_load();
+    return s;
+}
+
+Scenario healthy_event() {
+    Scenario s = seed_event();
+    s.name = "healthy-event";
+    s.description = "event-driven at 50 events/s, 1 ms publish and 1 ms delivery hops";
+    s.workload = light_load();
+    s.event.publish_latency = 1_ms;
+    s.event.delivery_latency = 1_ms;
+    return s;
+}
+
+}  // namespace
+
+const std::vector<PresetInfo>& preset_catalog() {
+    static const std::vector<PresetInfo> catalog{
+        {"seed", "the tutorial's experiment: 2000 requests at once, RPC and event-driven"},
+        {"rpc-naive", "RPC with 3 retries, no breaker, no bulkhead; 2400 requests in 6 bursts"},
+        {"rpc-safe", "RPC with 1 retry, breaker and bulkhead; 2400 requests in 6 bursts"},
+        {"event-naive", "event-driven with 3 retries and a small queue; 2400 events in 6 bursts"},
+        {"event-safe", "event-driven with 1 retry, a bulkhead and a larger queue; 2400 events in 6 bursts"},
+        {"healthy", "low load (50/s): RPC and event-driven, where RPC has the lower latency"},
+    };
+    return catalog;
+}
+
+std::optional<std::vector<Scenario>> preset(std::string_view name) {
+    if (name == "seed") return std::vector<Scenario>{seed_rpc(), seed_event()};
+    if (name == "rpc-naive") return std::vector<Scenario>{rpc_naive()};
+    if (name == "rpc-safe") return std::vector<Scenario>{rpc_safe()};
+    if (name == "event-naive") return std::vector<Scenario>{event_naive()};
+    if (name == "event-safe") return std::vector<Scenario>{event_safe()};
+    if (name == "healthy") return std::vector<Scenario>{healthy_rpc(), healthy_event()};
+    return std::nullopt;
+}
+
+}  // namespace cascadelab

@@ -1,0 +1,521 @@
+// The RPC architecture on the simulator. The machines decide; this file only moves events
+// between them and the downstream, and counts.
+//
+// Run to completion: a machine's effects (send an attempt, a permit granted or refused) are
+// queued in `deferred_` and carried out after the machine's own event has finished, so no
+// machine is ever re-entered from inside one of its actions.
+#include "model/rpc_system.hpp"
+
+#include <algorithm>  // std::max
+#include <memory>     // std::unique_ptr
+#include <optional>   // std::optional
+#include <vector>     // std::vector
+
+#include "model/downstream.hpp"
+#include "model/rng.hpp"
+#include "model/simulator.hpp"
+#include "model/system_event.hpp"
+#include "model/workload.hpp"
+#include "statemachines/bulkhead.hpp"
+#include "statemachines/circuit_breaker.hpp"
+#include "statemachines/retry.hpp"
+#include "statemachines/retry_budget.hpp"
+
+namespace cascadelab {
+
+namespace {
+
+// One live request. Slots are reused once a request has its outcome, so memory follows the
+// number of requests in flight, not the number of requests.
+struct Request {
+    std::unique_ptr<Retry> retry;
+    std::uint64_t number = 0;  // 1-based, in arrival order: the id shown in traces
+    Time started;
+    Time attempt_started;       // when the current attempt reached the downstream
+    std::uint64_t attempt_token = 0;
+    std::uint32_t attempt = 0;  // the attempt in progress (1 = first call)
+    BreakerPermit permit;
+    bool attempt_open = false;    // an attempt is at the downstream and awaited
+    bool work_counted = false;    // ...and counted in the downstream's in-flight (not refused)
+    bool holds_slot = false;      // holds a bulkhead slot
+    bool waiting_for_slot = false;
+    std::uint32_t stale_waits = 0;  // bulkhead queue entries of attempts the caller gave up on
+    bool retry_counted = false;     // a budget-granted retry is active (Envoy's concurrency)
+    bool settled = false;
+    AttemptOutcome last_failure = AttemptOutcome::Error;
+    TimerGenerations timers;
+};
+
+enum class DeferredKind : std::uint8_t { SendAttempt, PermitGranted, PermitRejected };
+struct Deferred {
+    DeferredKind kind;
+    std::uint32_t slot;
+};
+
+class RpcSystem final : public Effects {
+public:
+    RpcSystem(const Scenario& s, const RunOptions& options)
+        : scenario_(s),
+          options_(options),
+          streams_(s.seed),
+          metrics_(s.metrics.window),
+          downstream_(s.downstream, s.faults, streams_.stream("downstream.latency"),
+                      streams_.stream("downstream.failure")),
+          arrivals_(s.workload, streams_.stream("workload")),
+          backoff_rng_(streams_.stream("retry.backoff")) {
+        metrics_.scenario = s.name;
+        metrics_.architecture = Architecture::Rpc;
+        metrics_.seed = s.seed;
+        if (s.rpc.breaker) breaker_.emplace(*s.rpc.breaker, *this, "breaker");
+        if (s.rpc.bulkhead) bulkhead_.emplace(*s.rpc.bulkhead, *this, "bulkhead");
+        if (s.rpc.retry_budget) budget_.emplace(*s.rpc.retry_budget, *this, "retry-budget");
+        if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
+    }
+
+    RunMetrics run() {
+        schedule_next_arrival();
+        StopConditions stop;
+        if (scenario_.horizon > Duration::zero()) stop.until = Time::at(scenario_.horizon);
+        sim_.run([this](Simulator<SystemEvent>&, SystemEvent& e) { handle(e); }, stop);
+
+        metrics_.events = sim_.total_dispatched();
+        metrics_.max_downstream_in_flight = downstream_.max_in_flight();
+        metrics_.refused_by_downstream = downstream_.refused();
+        for (const Request& r : slots_) {
+            if (r.retry && !r.settled) ++metrics_.unfinished;
+            if (r.retry) metrics_.unhandled_events += r.retry->unhandled_events();
+        }
+        metrics_.unhandled_events += unhandled_effects_ + retired_unhandled_;
+        if (breaker_) metrics_.unhandled_events += breaker_->unhandled_events();
+        if (bulkhead_) metrics_.unhandled_events += bulkhead_->unhandled_events();
+        if (budget_) metrics_.unhandled_events += budget_->unhandled_events();
+        return std::move(metrics_);
+    }
+
+    // --- Effects -------------------------------------------------------------------------------
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override {
+        TimerGenerations& gens = timers_of(kind, id);
+        const std::uint64_t gen = ++gens[kind];
+        sim_.schedule_after(after, SystemEvent{SystemEventKind::Timer, kind, false, false,
+                                               static_cast<std::uint32_t>(id), gen});
+    }
+    void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
+    void send_attempt(std::uint64_t request, std::uint32_t) override {
+        deferred_.push_back({DeferredKind::SendAttempt, static_cast<std::uint32_t>(request)});
+    }
+    void permit_granted(std::uint64_t id) override {
+        deferred_.push_back({DeferredKind::PermitGranted, static_cast<std::uint32_t>(id)});
+    }
+    void permit_rejected(std::uint64_t id) override {
+        deferred_.push_back({DeferredKind::PermitRejected, static_cast<std::uint32_t>(id)});
+    }
+    // Messages do not exist in RPC: a call here is a wiring bug, counted as a modelling error.
+    void requeue(std::uint64_t, bool) override { ++unhandled_effects_; }
+    void dead_letter(std::uint64_t) override { ++unhandled_effects_; }
+    void transitioned(std::string_view component, std::string_view from, std::string_view event,
+                      std::string_view to, std::uint64_t id) override {
+        // Retry and bulkhead ids are slots; show the request number instead.
+        const bool slot_id = component == "retry" || component == "bulkhead";
+        const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
+        if (component == "breaker") on_breaker_transition(to);
+        if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
+        if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
+    }
+
+private:
+    TimerGenerations& timers_of(TimerKind kind, std::uint64_t id) {
+        switch (kind) {
+            case TimerKind::BreakerOpenWait:
+            case TimerKind::BreakerHalfOpenWait: return breaker_timers_;
+            default: return slots_[id].timers;
+        }
+    }
+
+    void on_breaker_transition(std::string_view to) {
+        const Time now = sim_.now();
+        if (to == "Open") ++metrics_.breaker_opens;
+        const double level = to == "Open" || to == "ForcedOpen" ? 1.0 : to == "HalfOpen" ? 0.5 : 0.0;
+        if (to == "Open" || to == "ForcedOpen" || to == "HalfOpen" || to == "Closed") metrics_.breaker_open.record(now, level);
+    }
+
+    // --- the event loop ------------------------------------------------------------------------
+    void handle(const SystemEvent& e) {
+        switch (e.kind) {
+            case SystemEventKind::Arrival: on_arrival(); break;
+            case SystemEventKind::AttemptDone: on_attempt_done(e); break;
+            case SystemEventKind::Timer: on_timer(e); break;
+            default: ++unhandled_effects_; break;
+        }
+        drain_deferred();
+        if (options_.observer) options_.observer->step(snapshot());
+    }
+
+    void drain_deferred() {
+        // Index loop: handling one entry may append more.
+        for (std::size_t i = 0; i < deferred_.size(); ++i) {
+            const Deferred d = deferred_[i];
+            switch (d.kind) {
+                case DeferredKind::SendAttempt: begin_attempt(d.slot); break;
+                case DeferredKind::PermitGranted: on_permit_granted(d.slot); break;
+                case DeferredKind::PermitRejected: on_permit_rejected(d.slot); break;
+            }
+        }
+        deferred_.clear();
+    }
+
+    void schedule_next_arrival() {
+        if (const std::optional<Time> at = arrivals_.next()) {
+            sim_.schedule_at(*at, SystemEvent{SystemEventKind::Arrival, TimerKind::RetryBackoff, false, false, 0, 0});
+        }
+    }
+
+    std::uint32_t allocate_slot() {
+        if (!free_.empty()) {
+            const std::uint32_t s = free_.back();
+            free_.pop_back();
+            return s;
+        }
+        slots_.emplace_back();
+        return static_cast<std::uint32_t>(slots_.size() - 1);
+    }
+
+    void on_arrival() {
+        schedule_next_arrival();
+        const Time now = sim_.now();
+        const std::uint32_t s = allocate_slot();
+        Request& r = slots_[s];
+        r.number = ++metrics_.requests;
+        r.started = now;
+        r.attempt = 0;
+        r.settled = false;
+        r.retry_counted = false;
+        r.attempt_open = r.work_counted = r.holds_slot = r.waiting_for_slot = false;
+        r.retry = std::make_unique<Retry>(scenario_.rpc.retry, s, *this, backoff_rng_, budget_ ? &*budget_ : nullptr);
+        if (budget_) budget_->signal(now, BudgetSignal::RequestStarted);
+
+        if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerRequest) {
+            r.permit = breaker_->call_requested(now);
+            if (!r.permit.permitted) {
+                // Refused before the first attempt: the retry machine never starts.
+                ++metrics_.breaker_rejections;
+                settle(s, Outcome::BreakerRejected);
+                return;
+            }
+        }
+        r.retry->request_started(now);
+    }
+
+    // The retry machine sent attempt r.attempt + 1: breaker (per attempt), then bulkhead.
+    void begin_attempt(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (r.settled) return;
+        const Time now = sim_.now();
+        ++r.attempt;
+        if (r.attempt > 1) ++metrics_.retries;
+        if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerAttempt) {
+            r.permit = breaker_->call_requested(now);
+            if (!r.permit.permitted) {
+                ++metrics_.breaker_rejections;
+                attempt_failed(s, AttemptOutcome::BreakerRejected);
+                return;
+            }
+        }
+        if (!bulkhead_) {
+            send_to_downstream(s);
+            return;
+        }
+        switch (bulkhead_->permit_requested(now, s)) {
+            case PermitDecision::Admitted:
+                r.holds_slot = true;
+                send_to_downstream(s);
+                break;
+            case PermitDecision::Queued:
+                r.waiting_for_slot = true;
+                metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, bulkhead_->waiting());
+                break;
+            case PermitDecision::Rejected: bulkhead_refused(s); break;
+        }
+    }
+
+    void on_permit_granted(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (r.stale_waits > 0) {
+            // The grant is for an attempt the caller already gave up on (FIFO: its entry is older).
+            --r.stale_waits;
+            bulkhead_->permit_released(sim_.now());
+            maybe_free(s);
+            return;
+        }
+        r.waiting_for_slot = false;
+        r.holds_slot = true;
+        send_to_downstream(s);
+    }
+
+    void on_permit_rejected(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (r.stale_waits > 0) {
+            --r.stale_waits;
+            maybe_free(s);
+            return;
+        }
+        r.waiting_for_slot = false;
+        bulkhead_refused(s);
+    }
+
+    void bulkhead_refused(std::uint32_t s) {
+        ++metrics_.bulkhead_rejections;
+        // The rejection passes through the breaker like any exception (Resilience4j records it
+        // unless told to ignore BulkheadFullException), so it counts as a failed call.
+        record_in_breaker(s, Duration::zero(), true);
+        attempt_failed(s, AttemptOutcome::BulkheadRejected);
+    }
+
+    void send_to_downstream(std::uint32_t s) {
+        Request& r = slots_[s];
+        const Time now = sim_.now();
+        if (scenario_.rpc.retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
+        const AttemptPlan plan = downstream_.start(now);
+        ++metrics_.attempts;
+        r.attempt_token = ++attempt_tokens_;
+        r.attempt_open = true;
+        r.work_counted = !plan.refused;
+        r.attempt_started = now;
+        metrics_.in_flight.record(now, downstream_.in_flight());
+        sim_.schedule_after(plan.latency, SystemEvent{SystemEventKind::AttemptDone, TimerKind::RetryBackoff,
+                                                      plan.refused, plan.fails, s, r.attempt_token});
+    }
+
+    // The caller stops waiting for the attempt in progress (timeout or deadline).
+    void leave_attempt(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (r.waiting_for_slot) {
+            r.waiting_for_slot = false;
+            ++r.stale_waits;  // its bulkhead queue entry is now stale
+            return;
+        }
+        if (!r.attempt_open) return;
+        r.attempt_open = false;
+        if (r.work_counted) {
+            if (scenario_.downstream.on_timeout == TimeoutSemantics::Cancel) {
+                downstream_.finish();
+                metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
+            } else {
+                ++metrics_.abandoned_work;  // AttemptDone will release the capacity
+            }
+            r.work_counted = false;
+        }
+        release_bulkhead(s);
+    }
+
+    void release_bulkhead(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (!r.holds_slot) return;
+        r.holds_slot = false;
+        bulkhead_->permit_released(sim_.now());
+    }
+
+    // Per attempt: the outcome goes with the attempt's own permit. Per request (the tutorial):
+    // the first attempt has the request's permit, later ones are recorded too ("every attempt
+    // outcome is recorded") with epoch 0, which counts in Closed and is ignored as late elsewhere.
+    void record_in_breaker(std::uint32_t s, Duration took, bool failed) {
+        if (!breaker_) return;
+        Request& r = slots_[s];
+        BreakerPermit permit = r.permit;
+        if (!permit.permitted && scenario_.rpc.breaker_scope == BreakerScope::PerRequest) permit = {true, 0};
+        if (permit.permitted) breaker_->call_completed(sim_.now(), permit, took, failed);
+        r.permit = BreakerPermit{};
+    }
+
+    void on_attempt_done(const SystemEvent& e) {
+        const bool abandon = scenario_.downstream.on_timeout == TimeoutSemantics::Abandon;
+        Request& r = slots_[e.index];
+        const bool awaited = r.attempt_open && r.attempt_token == e.token;
+        if (!e.flag && (awaited ? r.work_counted : abandon)) {
+            // The work is done: counted work of the awaited attempt, or abandoned work finishing.
+            downstream_.finish();
+            metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
+        }
+        if (!awaited) return;  // the caller left long ago (timeout, deadline)
+        r.attempt_open = false;
+        r.work_counted = false;
+        release_bulkhead(e.index);
+        const Duration took = sim_.now() - r.attempt_started;
+        record_in_breaker(e.index, took, e.fails);
+        if (e.fails) {
+            ++metrics_.attempt_errors;
+            attempt_failed(e.index, AttemptOutcome::Error);
+        } else {
+            attempt_succeeded(e.index);
+        }
+    }
+
+    void on_timer(const SystemEvent& e) {
+        const Time now = sim_.now();
+        switch (e.timer) {
+            case TimerKind::BreakerOpenWait:
+                if (breaker_timers_[e.timer] == e.token) breaker_->open_wait_elapsed(now);
+                return;
+            case TimerKind::BreakerHalfOpenWait:
+                if (breaker_timers_[e.timer] == e.token) breaker_->half_open_wait_elapsed(now);
+                return;
+            case TimerKind::BulkheadWait:
+                // Also for a settled request: its stale queue entry must still expire.
+                if (slots_[e.index].timers[e.timer] == e.token) bulkhead_->wait_expired(now, e.index);
+                return;
+            default: break;
+        }
+        Request& r = slots_[e.index];
+        if (r.settled || r.timers[e.timer] != e.token) return;  // cancelled, or the slot moved on
+        switch (e.timer) {
+            case TimerKind::RetryAttemptTimeout:
+                ++metrics_.attempt_timeouts;
+                leave_attempt(e.index);
+                record_in_breaker(e.index, scenario_.rpc.retry.per_attempt_timeout, true);
+                attempt_failed(e.index, AttemptOutcome::Timeout);
+                break;
+            case TimerKind::RetryBackoff:
+                r.retry->backoff_elapsed(now);
+                after_retry_event(e.index);
+                break;
+            case TimerKind::RetryDeadline:
+                leave_attempt(e.index);
+                record_in_breaker(e.index, now - r.attempt_started, true);
+                r.retry->deadline_reached(now);
+                after_retry_event(e.index);
+                break;
+            default: ++unhandled_effects_; break;
+        }
+    }
+
+    void attempt_succeeded(std::uint32_t s) {
+        Request& r = slots_[s];
+        const Time now = sim_.now();
+        if (budget_) budget_->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded);
+        end_counted_retry(s);
+        metrics_.service_latency.record(now - r.attempt_started);
+        r.retry->attempt_succeeded(now);
+        after_retry_event(s);
+    }
+
+    void attempt_failed(std::uint32_t s, AttemptOutcome outcome) {
+        Request& r = slots_[s];
+        const Time now = sim_.now();
+        r.last_failure = outcome;
+        if (budget_) budget_->signal(now, BudgetSignal::AttemptFailed);
+        end_counted_retry(s);
+        const std::uint64_t denied_before = budget_ ? budget_->denied() : 0;
+        r.retry->attempt_failed(now, outcome);
+        if (budget_ && budget_->denied() > denied_before) ++metrics_.budget_denials;
+        if (budget_ && r.retry->state() == RetryState::BackingOff) r.retry_counted = true;
+        after_retry_event(s);
+    }
+
+    // Envoy counts a granted retry as active until that retry's attempt ends (or the request does).
+    void end_counted_retry(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (!budget_ || !r.retry_counted) return;
+        r.retry_counted = false;
+        budget_->signal(sim_.now(), BudgetSignal::RetryFinished);
+    }
+
+    void after_retry_event(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (r.settled || !r.retry->finished()) return;
+        switch (r.retry->end()) {
+            case RetryEnd::Succeeded: settle(s, Outcome::Ok); break;
+            case RetryEnd::DeadlineExceeded: settle(s, Outcome::Deadline); break;
+            case RetryEnd::BudgetDenied: settle(s, Outcome::BudgetDenied); break;
+            case RetryEnd::AttemptsExhausted:
+            case RetryEnd::NotRetryable:
+            case RetryEnd::None: settle(s, outcome_of(r.last_failure)); break;
+        }
+    }
+
+    static Outcome outcome_of(AttemptOutcome o) {
+        switch (o) {
+            case AttemptOutcome::Error: return Outcome::Error;
+            case AttemptOutcome::Timeout: return Outcome::Timeout;
+            case AttemptOutcome::BreakerRejected: return Outcome::BreakerRejected;
+            case AttemptOutcome::BulkheadRejected: return Outcome::BulkheadRejected;
+        }
+        return Outcome::Error;
+    }
+
+    void settle(std::uint32_t s, Outcome outcome) {
+        Request& r = slots_[s];
+        const Time now = sim_.now();
+        r.settled = true;
+        ++metrics_.outcomes[static_cast<std::size_t>(outcome)];
+        metrics_.finished_at = now;
+        metrics_.latency.record(now - r.started);
+        if (outcome == Outcome::Ok) {
+            metrics_.ok_latency.record(now - r.started);
+            metrics_.goodput.record(now);
+        }
+        end_counted_retry(s);
+        if (budget_) budget_->signal(now, BudgetSignal::RequestFinished);
+        // Whatever timer the request still had is stale from now on, for whoever reuses the slot.
+        for (TimerKind k : {TimerKind::RetryAttemptTimeout, TimerKind::RetryBackoff, TimerKind::RetryDeadline}) ++r.timers[k];
+        maybe_free(s);
+    }
+
+    // A settled request's slot is reused once no stale bulkhead entry can still name it.
+    void maybe_free(std::uint32_t s) {
+        Request& r = slots_[s];
+        if (!r.settled || r.stale_waits > 0 || !r.retry) return;
+        retired_unhandled_ += r.retry->unhandled_events();
+        r.retry.reset();
+        free_.push_back(s);
+    }
+
+    Snapshot snapshot() const {
+        Snapshot snap;
+        snap.now = sim_.now();
+        snap.step = sim_.total_dispatched();
+        snap.started = metrics_.requests;
+        snap.settled = metrics_.settled();
+        snap.ok = metrics_.ok();
+        snap.attempts = metrics_.attempts;
+        snap.retries = metrics_.retries;
+        snap.downstream_in_flight = downstream_.in_flight();
+        if (bulkhead_) {
+            snap.bulkhead_active = bulkhead_->active();
+            snap.bulkhead_limit = scenario_.rpc.bulkhead->max_concurrent_calls;
+        }
+        if (breaker_) {
+            snap.has_breaker = true;
+            snap.breaker_state = breaker_->state();
+            snap.breaker_probes = breaker_->probes_in_flight();
+            snap.breaker_probe_limit = scenario_.rpc.breaker->permitted_number_of_calls_in_half_open_state;
+        }
+        return snap;
+    }
+
+    const Scenario& scenario_;
+    RunOptions options_;
+    RngStreams streams_;
+    RunMetrics metrics_;
+    Simulator<SystemEvent> sim_;
+    Downstream downstream_;
+    ArrivalGenerator arrivals_;
+    Rng backoff_rng_;
+    std::optional<CircuitBreaker> breaker_;
+    std::optional<Bulkhead> bulkhead_;
+    std::optional<RetryBudget> budget_;
+    TimerGenerations breaker_timers_;
+    std::vector<Request> slots_;
+    std::vector<std::uint32_t> free_;
+    std::vector<Deferred> deferred_;
+    std::uint64_t attempt_tokens_ = 0;
+    std::uint64_t unhandled_effects_ = 0;
+    std::uint64_t retired_unhandled_ = 0;
+};
+
+}  // namespace
+
+RunMetrics run_rpc(const Scenario& scenario, const RunOptions& options) {
+    RpcSystem system(scenario, options);
+    return system.run();
+}
+
+}  // namespace cascadelab

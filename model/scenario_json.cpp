@@ -1,0 +1,687 @@
+#include "model/scenario_json.hpp"
+
+#include <cmath>       // std::isfinite, std::llround
+#include <filesystem>  // std::filesystem::exists
+#include <fstream>     // std::ifstream
+#include <set>         // std::set
+#include <sstream>     // std::ostringstream
+#include <stdexcept>   // std::runtime_error
+#include <utility>     // std::pair
+
+#include <nlohmann/json.hpp>
+
+#include "model/presets.hpp"
+#include "statemachines/config_error.hpp"
+
+namespace cascadelab {
+
+namespace {
+
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+std::string shown(const json& v) {
+    std::string s = v.dump();
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+template <class E>
+using Names = std::initializer_list<std::pair<std::string_view, E>>;
+
+// One JSON object being read: it remembers which keys were read, so that finish() can reject
+// every key nobody asked for (a typo must never be silently ignored).
+class Object {
+public:
+    Object(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+        if (!j_.is_object()) throw ConfigError(path_.empty() ? "(top level)" : path_, shown(j_), "must be an object");
+    }
+
+    std::string field(std::string_view key) const { return path_.empty() ? std::string{key} : path_ + "." + std::string{key}; }
+    const std::string& path() const { return path_; }
+
+    const json* get(std::string_view key) {
+        seen_.insert(std::string{key});
+        auto it = j_.find(key);
+        return it == j_.end() ? nullptr : &*it;
+    }
+    bool has(std::string_view key) const { return j_.contains(key); }
+
+    [[noreturn]] void fail(std::string_view key, const json& v, std::string_view why) const {
+        throw ConfigError(field(key), shown(v), std::string{why});
+    }
+
+    void number(std::string_view key, double& out, double lo, double hi) {
+        const json* v = get(key);
+        if (!v) return;
+        if (!v->is_number()) fail(key, *v, "must be a number");
+        const double d = v->get<double>();
+        if (!std::isfinite(d) || d < lo || d > hi) fail(key, *v, fmt::format("must be in [{}, {}]", lo, hi));
+        out = d;
+    }
+    template <class U>
+    void integer(std::string_view key, U& out, std::uint64_t lo, std::uint64_t hi) {
+        const json* v = get(key);
+        if (!v) return;
+        if (!v->is_number_integer()) fail(key, *v, "must be a whole number");
+        // nlohmann stores non-negative integers as unsigned: anything else is negative.
+        if (!v->is_number_unsigned() || v->get<std::uint64_t>() < lo || v->get<std::uint64_t>() > hi)
+            fail(key, *v, fmt::format("must be in [{}, {}]", lo, hi));
+        out = static_cast<U>(v->get<std::uint64_t>());
+    }
+    void boolean(std::string_view key, bool& out) {
+        const json* v = get(key);
+        if (!v) return;
+        if (!v->is_boolean()) fail(key, *v, "must be true or false");
+        out = v->get<bool>();
+    }
+    void text(std::string_view key, std::string& out) {
+        const json* v = get(key);
+        if (!v) return;
+        if (!v->is_string()) fail(key, *v, "must be a string");
+        out = v->get<std::string>();
+    }
+    // Milliseconds, >= 0, microsecond resolution; "unbounded" -> Duration::max() when allowed.
+    void millis(std::string_view key, Duration& out, bool unbounded_allowed = false) {
+        const json* v = get(key);
+        if (!v) return;
+        if (unbounded_allowed && v->is_string() && v->get<std::string>() == "unbounded") {
+            out = Duration::max();
+            return;
+        }
+        if (!v->is_number())
+            fail(key, *v, unbounded_allowed ? "must be milliseconds or \"unbounded\"" : "must be a number of milliseconds");
+        const double ms = v->get<double>();
+        if (!std::isfinite(ms) || ms < 0.0) fail(key, *v, "must not be negative");
+        if (ms > 1e12) fail(key, *v, "must be at most 1e12 ms");
+        out = Duration::micros(std::llround(ms * 1e3));
+    }
+    void time(std::string_view key, Time& out) {
+        Duration d = out.since_start();
+        millis(key, d);
+        out = Time::at(d);
+    }
+    template <class E>
+    void choice(std::string_view key, E& out, Names<E> names) {
+        const json* v = get(key);
+        if (!v) return;
+        std::string options;
+        for (const auto& [n, e] : names) {
+            if (v->is_string() && v->get<std::string>() == n) {
+                out = e;
+                return;
+            }
+            options += options.empty() ? "" : ", ";
+            options += n;
+        }
+        fail(key, *v, "must be one of " + options);
+    }
+    // A nested object, or nullptr when absent. `null` counts as absent only where allowed.
+    const json* child(std::string_view key, bool null_allowed = false) {
+        const json* v = get(key);
+        if (v && v->is_null()) {
+            if (null_allowed) return nullptr;
+            fail(key, *v, "must be an object");
+        }
+        return v;
+    }
+
+    void finish() const {
+        for (auto it = j_.begin(); it != j_.end(); ++it)
+            if (!seen_.count(it.key())) throw ConfigError(field(it.key()), shown(it.value()), "unknown key");
+    }
+
+private:
+    const json& j_;
+    std::string path_;
+    std::set<std::string, std::less<>> seen_;
+};
+
+// A machine's own validate() names its fields "section.name"; report them by their path in the
+// file instead (the same name, or with the `_ms` of a duration key).
+template <class Config>
+void validate_as(const Config& c, const Object& o, const json& j) {
+    try {
+        c.validate();
+    } catch (const ConfigError& e) {
+        const std::string& f = e.field();
+        const std::string leaf = f.substr(f.rfind('.') + 1);
+        const std::string key = j.contains(leaf + "_ms") ? leaf + "_ms" : leaf;
+        throw ConfigError(o.field(key), e.value(), e.why());
+    }
+}
+
+// ---- enum names, shared by the reader and the writer ----
+const Names<WindowKind> kWindowKinds{{"count_based", WindowKind::CountBased}, {"time_based", WindowKind::TimeBased}};
+const Names<HalfOpenPolicy> kHalfOpen{{"probes", HalfOpenPolicy::Probes}, {"none", HalfOpenPolicy::None}};
+const Names<BackoffKind> kBackoffKinds{
+    {"constant", BackoffKind::Constant}, {"linear", BackoffKind::Linear}, {"exponential", BackoffKind::Exponential}};
+const Names<Jitter> kJitters{{"none", Jitter::None},
+                             {"full", Jitter::Full},
+                             {"equal", Jitter::Equal},
+                             {"decorrelated", Jitter::Decorrelated},
+                             {"proportional", Jitter::Proportional},
+                             {"polly_decorrelated_v2", Jitter::PollyDecorrelatedV2}};
+const Names<CapOrder> kCapOrders{{"jitter_then_cap", CapOrder::JitterThenCap}, {"cap_then_jitter", CapOrder::CapThenJitter}};
+const Names<BudgetPolicy> kPolicies{{"grpc", BudgetPolicy::GrpcThrottle},
+                                    {"finagle", BudgetPolicy::FinagleRatio},
+                                    {"envoy", BudgetPolicy::EnvoyConcurrent},
+                                    {"aws", BudgetPolicy::AwsQuota}};
+const Names<RetryMode> kRetryModes{{"blocking", RetryMode::Blocking}, {"non_blocking", RetryMode::NonBlocking}};
+const Names<RequeuePosition> kRequeue{{"back", RequeuePosition::Back}, {"near_head", RequeuePosition::NearHead}};
+const Names<Architecture> kArchitectures{{"rpc", Architecture::Rpc}, {"event", Architecture::Event}};
+const Names<BreakerScope> kScopes{{"per_request", BreakerScope::PerRequest}, {"per_attempt", BreakerScope::PerAttempt}};
+const Names<TimeoutSemantics> kTimeouts{{"cancel", TimeoutSemantics::Cancel}, {"abandon", TimeoutSemantics::Abandon}};
+const Names<WorkloadKind> kWorkloads{{"burst", WorkloadKind::Burst},
+                                     {"poisson", WorkloadKind::Poisson},
+                                     {"step", WorkloadKind::Step},
+                                     {"arrivals", WorkloadKind::Arrivals}};
+const Names<FaultKind> kFaults{{"outage", FaultKind::Outage},
+                               {"latency_spike", FaultKind::LatencySpike},
+                               {"capacity_drop", FaultKind::CapacityDrop},
+                               {"error_rate", FaultKind::ErrorRate}};
+
+template <class E>
+std::string_view name_of(E e, Names<E> names) {
+    for (const auto& [n, v] : names)
+        if (v == e) return n;
+    return "?";
+}
+
+// ---- readers ----
+constexpr std::uint64_t kBig = 100'000'000;
+
+BackoffConfig read_backoff(const json& j, const std::string& path, BackoffConfig b) {
+    Object o(j, path);
+    o.choice("kind", b.kind, kBackoffKinds);
+    o.millis("base_ms", b.base);
+    o.number("multiplier", b.multiplier, 1.0, 100.0);
+    o.millis("cap_ms", b.cap);
+    o.choice("jitter", b.jitter, kJitters);
+    o.choice("cap_order", b.cap_order, kCapOrders);
+    o.number("proportional_low", b.proportional_low, 0.0, 10.0);
+    o.number("proportional_high", b.proportional_high, 0.0, 10.0);
+    o.finish();
+    validate_as(b, o, j);
+    return b;
+}
+
+CircuitBreakerConfig read_breaker(const json& j, const std::string& path) {
+    Object o(j, path);
+    CircuitBreakerConfig b = CircuitBreakerConfig::resilience4j();
+    std::string base = "resilience4j";
+    o.text("preset", base);
+    if (base == "polly") b = CircuitBreakerConfig::polly();
+    else if (base == "tutorial") b = CircuitBreakerConfig::tutorial();
+    else if (base != "resilience4j") o.fail("preset", json(base), "must be one of resilience4j, polly, tutorial");
+    o.choice("sliding_window_type", b.sliding_window_type, kWindowKinds);
+    o.integer("sliding_window_size", b.sliding_window_size, 1, 100'000);
+    o.millis("time_window_bucket_ms", b.time_window_bucket);
+    o.integer("minimum_number_of_calls", b.minimum_number_of_calls, 1, kBig);
+    o.number("failure_rate_threshold", b.failure_rate_threshold, 0.0, 100.0);
+    o.number("slow_call_rate_threshold", b.slow_call_rate_threshold, 0.0, 100.0);
+    o.millis("slow_call_duration_threshold_ms", b.slow_call_duration_threshold);
+    o.millis("wait_duration_in_open_state_ms", b.wait_duration_in_open_state);
+    o.number("wait_in_open_multiplier", b.wait_in_open_multiplier, 1.0, 100.0);
+    o.millis("max_wait_in_open_state_ms", b.max_wait_in_open_state);
+    o.boolean("automatic_transition_from_open_to_half_open", b.automatic_transition_from_open_to_half_open);
+    o.choice("half_open_policy", b.half_open_policy, kHalfOpen);
+    o.integer("permitted_number_of_calls_in_half_open_state", b.permitted_number_of_calls_in_half_open_state, 1, kBig);
+    o.millis("max_wait_duration_in_half_open_state_ms", b.max_wait_duration_in_half_open_state);
+    // A growing wait's cap defaults to the wait itself when only the wait is given.
+    if (o.has("wait_duration_in_open_state_ms") && !o.has("max_wait_in_open_state_ms"))
+        b.max_wait_in_open_state = std::max(b.max_wait_in_open_state, b.wait_duration_in_open_state);
+    o.finish();
+    validate_as(b, o, j);
+    return b;
+}
+
+BulkheadConfig read_bulkhead(const json& j, const std::string& path) {
+    Object o(j, path);
+    BulkheadConfig b;
+    o.integer("max_concurrent_calls", b.max_concurrent_calls, 1, 1'000'000);
+    o.millis("max_wait_duration_ms", b.max_wait_duration, true);
+    if (const json* q = o.get("max_queue_length")) {
+        if (q->is_string() && q->get<std::string>() == "unbounded") {
+            b.max_queue_length = BulkheadConfig::kUnboundedQueue;
+        } else if (!q->is_number_unsigned() || q->get<std::uint64_t>() < 1 || q->get<std::uint64_t>() > 1'000'000'000) {
+            o.fail("max_queue_length", *q, "must be a whole number in [1, 1000000000] or \"unbounded\"");
+        } else {
+            b.max_queue_length = static_cast<std::uint32_t>(q->get<std::uint64_t>());
+        }
+    }
+    o.finish();
+    validate_as(b, o, j);
+    return b;
+}
+
+RetryConfig read_retry(const json& j, const std::string& path) {
+    Object o(j, path);
+    RetryConfig r = RetryConfig::tutorial();
+    if (o.has("max_attempts") && o.has("max_retries"))
+        o.fail("max_retries", j.at("max_retries"), "give max_attempts (counts the first call) or max_retries, not both");
+    o.integer("max_attempts", r.max_attempts, 1, 100);
+    std::uint32_t retries = r.max_attempts - 1;
+    o.integer("max_retries", retries, 0, 99);
+    r.max_attempts = retries + 1;
+    o.millis("per_attempt_timeout_ms", r.per_attempt_timeout);
+    o.boolean("timeout_starts_after_admission", r.timeout_starts_after_admission);
+    o.millis("overall_deadline_ms", r.overall_deadline);
+    if (const json* b = o.child("backoff")) r.backoff = read_backoff(*b, o.field("backoff"), r.backoff);
+    if (const json* on = o.child("retry_on")) {
+        Object ro(*on, o.field("retry_on"));
+        ro.boolean("error", r.retry_on.error);
+        ro.boolean("timeout", r.retry_on.timeout);
+        ro.boolean("breaker_rejected", r.retry_on.breaker_rejected);
+        ro.boolean("bulkhead_rejected", r.retry_on.bulkhead_rejected);
+        ro.finish();
+    }
+    o.finish();
+    validate_as(r, o, j);
+    return r;
+}
+
+RetryBudgetConfig read_budget(const json& j, const std::string& path) {
+    Object o(j, path);
+    BudgetPolicy policy = BudgetPolicy::GrpcThrottle;
+    if (!o.has("policy")) o.fail("policy", json(nullptr), "is required: grpc, finagle, envoy or aws");
+    o.choice("policy", policy, kPolicies);
+    RetryBudgetConfig b;
+    switch (policy) {
+        case BudgetPolicy::GrpcThrottle: b = RetryBudgetConfig::grpc(10.0, 0.1); break;
+        case BudgetPolicy::FinagleRatio: b = RetryBudgetConfig::finagle(); break;
+        case BudgetPolicy::EnvoyConcurrent: b = RetryBudgetConfig::envoy(); break;
+        case BudgetPolicy::AwsQuota: b = RetryBudgetConfig::aws_standard(); break;
+    }
+    // Only the keys of the chosen policy are accepted: another policy's key is a mistake.
+    switch (policy) {
+        case BudgetPolicy::GrpcThrottle:
+            o.number("max_tokens", b.max_tokens, 0.0, 1000.0);
+            o.number("token_ratio", b.token_ratio, 0.0, 1000.0);
+            break;
+        case BudgetPolicy::FinagleRatio:
+            o.millis("ttl_ms", b.ttl);
+            o.number("min_retries_per_second", b.min_retries_per_second, 0.0, 1e9);
+            o.number("percent_can_retry", b.percent_can_retry, 0.0, 1000.0);
+            break;
+        case BudgetPolicy::EnvoyConcurrent:
+            o.number("budget_percent", b.budget_percent, 0.0, 100.0);
+            o.integer("min_retry_concurrency", b.min_retry_concurrency, 0, 1'000'000);
+            break;
+        case BudgetPolicy::AwsQuota:
+            o.integer("initial_quota", b.initial_quota, 0, 1'000'000'000);
+            o.integer("retry_cost", b.retry_cost, 1, 1'000'000);
+            o.integer("timeout_cost", b.timeout_cost, 1, 1'000'000);
+            o.integer("no_retry_increment", b.no_retry_increment, 0, 1'000'000);
+            break;
+    }
+    o.finish();
+    validate_as(b, o, j);
+    return b;
+}
+
+WorkloadConfig read_workload(const json& j) {
+    Object o(j, "workload");
+    WorkloadConfig w;
+    if (!o.has("kind")) o.fail("kind", json(nullptr), "is required: burst, poisson, step or arrivals");
+    o.choice("kind", w.kind, kWorkloads);
+    o.time("start_ms", w.start);
+    switch (w.kind) {
+        case WorkloadKind::Burst:
+            o.integer("burst_size", w.burst_size, 1, kBig);
+            o.integer("bursts", w.bursts, 1, kBig);
+            o.millis("gap_ms", w.gap);
+            o.millis("spread_ms", w.spread);
+            break;
+        case WorkloadKind::Poisson:
+            o.number("rate_per_s", w.rate_per_second, 1e-6, 1e7);
+            o.integer("requests", w.requests, 1, kBig);
+            break;
+        case WorkloadKind::Step:
+            o.number("base_rate_per_s", w.base_rate_per_second, 1e-6, 1e7);
+            o.number("spike_rate_per_s", w.spike_rate_per_second, 1e-6, 1e7);
+            o.time("spike_start_ms", w.spike_start);
+            o.millis("spike_length_ms", w.spike_length);
+            o.millis("duration_ms", w.duration);
+            break;
+        case WorkloadKind::Arrivals: {
+            const json* a = o.get("at_ms");
+            if (!a) o.fail("at_ms", json(nullptr), "is required for kind arrivals");
+            if (!a->is_array() || a->empty()) o.fail("at_ms", *a, "must be a non-empty array of milliseconds");
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                const json& v = (*a)[i];
+                if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0.0)
+                    o.fail(fmt::format("at_ms[{}]", i), v, "must be a non-negative number of milliseconds");
+                w.arrivals.push_back(Time::at(Duration::micros(std::llround(v.get<double>() * 1e3))));
+            }
+            break;
+        }
+    }
+    o.finish();
+    validate_as(w, o, j);
+    return w;
+}
+
+DownstreamConfig read_downstream(const json& j) {
+    Object o(j, "downstream");
+    DownstreamConfig d;
+    o.millis("base_latency_ms", d.base_latency);
+    o.millis("jitter_ms", d.jitter);
+    o.number("failure_probability", d.failure_probability, 0.0, 1.0);
+    o.number("knee_in_flight", d.knee_in_flight, 1.0, 1e9);
+    o.number("min_load_factor", d.min_load_factor, 0.0, 1.0);
+    o.millis("latency_per_load_ms", d.latency_per_load);
+    o.number("failure_per_load", d.failure_per_load, 0.0, 1e6);
+    o.number("failure_cap", d.failure_cap, 0.0, 1.0);
+    o.integer("capacity", d.capacity, 0, 1'000'000'000);
+    o.millis("refusal_latency_ms", d.refusal_latency);
+    o.choice("on_timeout", d.on_timeout, kTimeouts);
+    o.finish();
+    validate_as(d, o, j);
+    return d;
+}
+
+FaultSchedule read_faults(const json& j) {
+    if (!j.is_array()) throw ConfigError("faults", shown(j), "must be an array of fault windows");
+    std::vector<FaultWindow> windows;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        Object o(j[i], fmt::format("faults[{}]", i));
+        FaultWindow w;
+        if (!o.has("kind")) o.fail("kind", json(nullptr), "is required: outage, latency_spike, capacity_drop or error_rate");
+        o.choice("kind", w.kind, kFaults);
+        if (!o.has("length_ms")) o.fail("length_ms", json(nullptr), "is required");
+        o.time("start_ms", w.start);
+        o.millis("length_ms", w.length);
+        switch (w.kind) {
+            case FaultKind::Outage: break;
+            case FaultKind::LatencySpike:
+                w.strength = 2.0;
+                o.number("factor", w.strength, 1.0, 1000.0);
+                break;
+            case FaultKind::CapacityDrop:
+                w.strength = 0.5;
+                o.number("factor", w.strength, 1e-9, 1.0);
+                break;
+            case FaultKind::ErrorRate:
+                if (!o.has("probability")) o.fail("probability", json(nullptr), "is required for error_rate");
+                o.number("probability", w.strength, 0.0, 1.0);
+                break;
+        }
+        if (w.length == Duration::zero()) o.fail("length_ms", json(0), "must be positive");
+        o.finish();
+        windows.push_back(w);
+    }
+    return FaultSchedule{std::move(windows)};
+}
+
+Scenario read_scenario(const json& j) {
+    Object o(j, "");
+    Scenario s;
+    o.text("name", s.name);
+    if (s.name.empty()) o.fail("name", json(s.name), "must not be empty");
+    o.text("description", s.description);
+    o.integer("seed", s.seed, 0, UINT64_MAX);
+    if (!o.has("architecture")) o.fail("architecture", json(nullptr), "is required: rpc or event");
+    o.choice("architecture", s.architecture, kArchitectures);
+    o.millis("horizon_ms", s.horizon);
+    if (const json* m = o.child("metrics")) {
+        Object mo(*m, "metrics");
+        mo.millis("window_ms", s.metrics.window);
+        if (s.metrics.window == Duration::zero()) mo.fail("window_ms", json(0), "must be positive");
+        mo.finish();
+    }
+    if (!o.has("workload")) o.fail("workload", json(nullptr), "is required");
+    s.workload = read_workload(*o.child("workload"));
+    if (const json* d = o.child("downstream")) s.downstream = read_downstream(*d);
+    if (const json* f = o.child("faults")) s.faults = read_faults(*f);
+
+    // Only the section of the chosen architecture is allowed.
+    const bool rpc = s.architecture == Architecture::Rpc;
+    if (o.has(rpc ? "event" : "rpc"))
+        o.fail(rpc ? "event" : "rpc", j.at(rpc ? "event" : "rpc"),
+               fmt::format("does not apply to architecture {}", name(s.architecture)));
+    if (rpc) {
+        if (const json* r = o.child("rpc")) {
+            Object ro(*r, "rpc");
+            if (const json* b = ro.child("breaker", true)) s.rpc.breaker = read_breaker(*b, "rpc.breaker");
+            ro.choice("breaker_scope", s.rpc.breaker_scope, kScopes);
+            if (const json* b = ro.child("bulkhead", true)) s.rpc.bulkhead = read_bulkhead(*b, "rpc.bulkhead");
+            if (const json* rt = ro.child("retry")) s.rpc.retry = read_retry(*rt, "rpc.retry");
+            if (const json* b = ro.child("retry_budget", true)) s.rpc.retry_budget = read_budget(*b, "rpc.retry_budget");
+            ro.finish();
+        }
+    } else if (const json* e = o.child("event")) {
+        Object eo(*e, "event");
+        eo.integer("queue_capacity", s.event.queue_capacity, 1, kBig);
+        eo.integer("consumers", s.event.consumers, 1, 100'000);
+        eo.millis("attempt_timeout_ms", s.event.attempt_timeout);
+        eo.millis("publish_latency_ms", s.event.publish_latency);
+        eo.millis("delivery_latency_ms", s.event.delivery_latency);
+        eo.millis("processing_timeout_ms", s.event.consumer.processing_timeout);
+        if (const json* m = eo.child("message")) {
+            Object mo(*m, "event.message");
+            mo.integer("max_deliveries", s.event.message.max_deliveries, 1, 1000);
+            mo.choice("retry_mode", s.event.message.retry_mode, kRetryModes);
+            mo.choice("requeue", s.event.message.requeue_position, kRequeue);
+            if (const json* b = mo.child("backoff"))
+                s.event.message.redelivery_backoff = read_backoff(*b, "event.message.backoff", s.event.message.redelivery_backoff);
+            mo.finish();
+        }
+        if (const json* b = eo.child("bulkhead", true)) s.event.bulkhead = read_bulkhead(*b, "event.bulkhead");
+        if (const json* b = eo.child("breaker", true)) s.event.breaker = read_breaker(*b, "event.breaker");
+        eo.finish();
+    }
+    o.finish();
+    s.validate();  // cross-section checks; field names are already unique
+    return s;
+}
+
+// ---- writer ----
+double ms(Duration d) { return static_cast<double>(d.us()) / 1e3; }
+ordered_json ms_or_unbounded(Duration d) { return d == Duration::max() ? ordered_json("unbounded") : ordered_json(ms(d)); }
+
+ordered_json write_backoff(const BackoffConfig& b) {
+    return ordered_json{{"kind", name_of(b.kind, kBackoffKinds)}, {"base_ms", ms(b.base)},
+                        {"multiplier", b.multiplier},              {"cap_ms", ms(b.cap)},
+                        {"jitter", name_of(b.jitter, kJitters)},   {"cap_order", name_of(b.cap_order, kCapOrders)},
+                        {"proportional_low", b.proportional_low},  {"proportional_high", b.proportional_high}};
+}
+
+ordered_json write_breaker(const CircuitBreakerConfig& b) {
+    return ordered_json{
+        {"sliding_window_type", name_of(b.sliding_window_type, kWindowKinds)},
+        {"sliding_window_size", b.sliding_window_size},
+        {"time_window_bucket_ms", ms(b.time_window_bucket)},
+        {"minimum_number_of_calls", b.minimum_number_of_calls},
+        {"failure_rate_threshold", b.failure_rate_threshold},
+        {"slow_call_rate_threshold", b.slow_call_rate_threshold},
+        {"slow_call_duration_threshold_ms", ms(b.slow_call_duration_threshold)},
+        {"wait_duration_in_open_state_ms", ms(b.wait_duration_in_open_state)},
+        {"wait_in_open_multiplier", b.wait_in_open_multiplier},
+        {"max_wait_in_open_state_ms", ms(b.max_wait_in_open_state)},
+        {"automatic_transition_from_open_to_half_open", b.automatic_transition_from_open_to_half_open},
+        {"half_open_policy", name_of(b.half_open_policy, kHalfOpen)},
+        {"permitted_number_of_calls_in_half_open_state", b.permitted_number_of_calls_in_half_open_state},
+        {"max_wait_duration_in_half_open_state_ms", ms(b.max_wait_duration_in_half_open_state)}};
+}
+
+ordered_json write_bulkhead(const BulkheadConfig& b) {
+    return ordered_json{{"max_concurrent_calls", b.max_concurrent_calls},
+                        {"max_wait_duration_ms", ms_or_unbounded(b.max_wait_duration)},
+                        {"max_queue_length", b.max_queue_length == BulkheadConfig::kUnboundedQueue
+                                                 ? ordered_json("unbounded")
+                                                 : ordered_json(b.max_queue_length)}};
+}
+
+ordered_json write_budget(const RetryBudgetConfig& b) {
+    ordered_json j{{"policy", name_of(b.policy, kPolicies)}};
+    switch (b.policy) {
+        case BudgetPolicy::GrpcThrottle:
+            j["max_tokens"] = b.max_tokens;
+            j["token_ratio"] = b.token_ratio;
+            break;
+        case BudgetPolicy::FinagleRatio:
+            j["ttl_ms"] = ms(b.ttl);
+            j["min_retries_per_second"] = b.min_retries_per_second;
+            j["percent_can_retry"] = b.percent_can_retry;
+            break;
+        case BudgetPolicy::EnvoyConcurrent:
+            j["budget_percent"] = b.budget_percent;
+            j["min_retry_concurrency"] = b.min_retry_concurrency;
+            break;
+        case BudgetPolicy::AwsQuota:
+            j["initial_quota"] = b.initial_quota;
+            j["retry_cost"] = b.retry_cost;
+            j["timeout_cost"] = b.timeout_cost;
+            j["no_retry_increment"] = b.no_retry_increment;
+            break;
+    }
+    return j;
+}
+
+ordered_json write_workload(const WorkloadConfig& w) {
+    ordered_json j{{"kind", name_of(w.kind, kWorkloads)}, {"start_ms", ms(w.start.since_start())}};
+    switch (w.kind) {
+        case WorkloadKind::Burst:
+            j["burst_size"] = w.burst_size;
+            j["bursts"] = w.bursts;
+            j["gap_ms"] = ms(w.gap);
+            j["spread_ms"] = ms(w.spread);
+            break;
+        case WorkloadKind::Poisson:
+            j["rate_per_s"] = w.rate_per_second;
+            j["requests"] = w.requests;
+            break;
+        case WorkloadKind::Step:
+            j["base_rate_per_s"] = w.base_rate_per_second;
+            j["spike_rate_per_s"] = w.spike_rate_per_second;
+            j["spike_start_ms"] = ms(w.spike_start.since_start());
+            j["spike_length_ms"] = ms(w.spike_length);
+            j["duration_ms"] = ms(w.duration);
+            break;
+        case WorkloadKind::Arrivals: {
+            ordered_json at = ordered_json::array();
+            for (Time t : w.arrivals) at.push_back(ms(t.since_start()));
+            j["at_ms"] = std::move(at);
+            break;
+        }
+    }
+    return j;
+}
+
+ordered_json optional_or_null(const auto& opt, auto write) { return opt ? write(*opt) : ordered_json(nullptr); }
+
+}  // namespace
+
+std::vector<Scenario> scenarios_from_json(std::string_view text) {
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        // nlohmann's message says where: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+        std::string what = e.what();
+        const auto at = what.find("parse error");
+        throw ConfigError("(json)", "(text)", at == std::string::npos ? what : what.substr(at));
+    }
+    std::vector<Scenario> out;
+    if (j.is_array()) {
+        if (j.empty()) throw ConfigError("(top level)", "[]", "must hold at least one scenario");
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            try {
+                out.push_back(read_scenario(j[i]));
+            } catch (const ConfigError& e) {
+                throw ConfigError(fmt::format("[{}].{}", i, e.field()), e.value(),
+                                  e.why());
+            }
+        }
+    } else {
+        out.push_back(read_scenario(j));
+    }
+    return out;
+}
+
+std::string scenario_to_json(const Scenario& s) {
+    ordered_json j;
+    j["name"] = s.name;
+    j["description"] = s.description;
+    j["seed"] = s.seed;
+    j["architecture"] = name_of(s.architecture, kArchitectures);
+    j["horizon_ms"] = ms(s.horizon);
+    j["metrics"] = ordered_json{{"window_ms", ms(s.metrics.window)}};
+    j["workload"] = write_workload(s.workload);
+    const DownstreamConfig& d = s.downstream;
+    j["downstream"] = ordered_json{{"base_latency_ms", ms(d.base_latency)},
+                                   {"jitter_ms", ms(d.jitter)},
+                                   {"failure_probability", d.failure_probability},
+                                   {"knee_in_flight", d.knee_in_flight},
+                                   {"min_load_factor", d.min_load_factor},
+                                   {"latency_per_load_ms", ms(d.latency_per_load)},
+                                   {"failure_per_load", d.failure_per_load},
+                                   {"failure_cap", d.failure_cap},
+                                   {"capacity", d.capacity},
+                                   {"refusal_latency_ms", ms(d.refusal_latency)},
+                                   {"on_timeout", name_of(d.on_timeout, kTimeouts)}};
+    ordered_json faults = ordered_json::array();
+    for (const FaultWindow& w : s.faults.windows()) {
+        ordered_json f{{"kind", name_of(w.kind, kFaults)}, {"start_ms", ms(w.start.since_start())}, {"length_ms", ms(w.length)}};
+        if (w.kind == FaultKind::LatencySpike || w.kind == FaultKind::CapacityDrop) f["factor"] = w.strength;
+        if (w.kind == FaultKind::ErrorRate) f["probability"] = w.strength;
+        faults.push_back(std::move(f));
+    }
+    j["faults"] = std::move(faults);
+    if (s.architecture == Architecture::Rpc) {
+        const RpcConfig& r = s.rpc;
+        const RetryConfig& rt = r.retry;
+        j["rpc"] = ordered_json{
+            {"breaker", optional_or_null(r.breaker, write_breaker)},
+            {"breaker_scope", name_of(r.breaker_scope, kScopes)},
+            {"bulkhead", optional_or_null(r.bulkhead, write_bulkhead)},
+            {"retry",
+             ordered_json{{"max_attempts", rt.max_attempts},
+                          {"per_attempt_timeout_ms", ms(rt.per_attempt_timeout)},
+                          {"timeout_starts_after_admission", rt.timeout_starts_after_admission},
+                          {"overall_deadline_ms", ms(rt.overall_deadline)},
+                          {"backoff", write_backoff(rt.backoff)},
+                          {"retry_on", ordered_json{{"error", rt.retry_on.error},
+                                                    {"timeout", rt.retry_on.timeout},
+                                                    {"breaker_rejected", rt.retry_on.breaker_rejected},
+                                                    {"bulkhead_rejected", rt.retry_on.bulkhead_rejected}}}}},
+            {"retry_budget", optional_or_null(r.retry_budget, write_budget)}};
+    } else {
+        const EventConfig& e = s.event;
+        j["event"] = ordered_json{
+            {"queue_capacity", e.queue_capacity},
+            {"consumers", e.consumers},
+            {"attempt_timeout_ms", ms(e.attempt_timeout)},
+            {"publish_latency_ms", ms(e.publish_latency)},
+            {"delivery_latency_ms", ms(e.delivery_latency)},
+            {"processing_timeout_ms", ms(e.consumer.processing_timeout)},
+            {"message", ordered_json{{"max_deliveries", e.message.max_deliveries},
+                                     {"retry_mode", name_of(e.message.retry_mode, kRetryModes)},
+                                     {"requeue", name_of(e.message.requeue_position, kRequeue)},
+                                     {"backoff", write_backoff(e.message.redelivery_backoff)}}},
+            {"bulkhead", optional_or_null(e.bulkhead, write_bulkhead)},
+            {"breaker", optional_or_null(e.breaker, write_breaker)}};
+    }
+    return j.dump(2) + "\n";
+}
+
+std::vector<Scenario> load_scenarios(std::string_view preset_or_file) {
+    if (auto p = preset(preset_or_file)) return *p;
+    const std::string path{preset_or_file};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::string names;
+        for (const PresetInfo& info : preset_catalog()) names += (names.empty() ? "" : ", ") + std::string{info.name};
+        throw std::runtime_error(fmt::format("--scenario {}: no such preset ({}) and no such file", path, names));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return scenarios_from_json(text.str());
+    } catch (const ConfigError& e) {
+        throw ConfigError(fmt::format("{}: {}", path, e.field()), e.value(),
+                          e.why());
+    }
+}
+
+}  // namespace cascadelab

@@ -1,0 +1,36 @@
+// The one event type both architectures put on the simulator's queue: small and trivially
+// copyable, so the 4-ary heap moves 24 bytes per sift.
+#pragma once
+
+#include <cstdint>  // std::uint32_t, std::uint64_t
+
+#include "statemachines/effects.hpp"
+
+namespace cascadelab {
+
+enum class SystemEventKind : std::uint8_t {
+    Arrival,        // the workload's next request / event
+    Enqueue,        // event-driven: a publish reaches the queue
+    Deliver,        // event-driven: a delivery reaches its consumer
+    AttemptDone,    // the downstream finished an attempt's work
+    Timer,          // a machine's timer (kind in `timer`) fired
+    AttemptTimeout, // event-driven: the consumer's call timed out
+};
+
+struct SystemEvent {
+    SystemEventKind kind;
+    TimerKind timer;      // Timer only
+    bool flag;            // AttemptDone: the attempt was refused (never counted in flight)
+    bool fails;           // AttemptDone: the attempt failed
+    std::uint32_t index;  // the request / message / consumer slot
+    std::uint64_t token;  // timer generation, or attempt token, to tell stale events apart
+};
+
+// A timer is cancelled by bumping its generation; a fired timer whose generation moved on is
+// stale and ignored (the kernel has no cancel, by design: STYLE.md).
+struct TimerGenerations {
+    std::uint64_t values[8] = {};
+    std::uint64_t& operator[](TimerKind k) { return values[static_cast<std::size_t>(k)]; }
+};
+
+}  // namespace cascadelab
