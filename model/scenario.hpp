@@ -34,7 +34,7 @@ struct RpcConfig {
     std::optional<CircuitBreakerConfig> breaker;
     BreakerScope breaker_scope = BreakerScope::PerAttempt;
     std::optional<BulkheadConfig> bulkhead;
-    RetryConfig retry;
+    RetryConfig retry = RetryConfig::tutorial();
     std::optional<RetryBudgetConfig> retry_budget;
 };
 

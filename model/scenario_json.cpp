@@ -55,7 +55,7 @@ public:
         if (!v) return;
         if (!v->is_number()) fail(key, *v, "must be a number");
         const double d = v->get<double>();
-        if (!std::isfinite(d) || d < lo || d > hi) fail(key, *v, fmt::format("must be in [{}, {}]", lo, hi));
+        if (!std::isfinite(d) || d < lo || d > hi) fail(key, *v, fmt::format("must be in [{:g}, {:g}]", lo, hi));
         out = d;
     }
     template <class U>

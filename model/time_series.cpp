@@ -6,7 +6,26 @@
 
 namespace cascadelab {
 
-TimeSeries::TimeSeries(Duration width) : width_(width) { assert(width > Duration::zero()); }
+TimeSeries::TimeSeries(Duration width, std::size_t max_windows) : width_(width), max_windows_(max_windows) {
+    assert(width > Duration::zero());
+    assert(max_windows >= 2);
+}
+
+namespace {
+void add(TimeSeries::Window& into, const TimeSeries::Window& o) {
+    if (o.count == 0) return;
+    into.max = into.count ? std::max(into.max, o.max) : o.max;
+    into.count += o.count;
+    into.sum += o.sum;
+}
+}  // namespace
+
+void TimeSeries::coarsen() {
+    std::vector<Window> merged((windows_.size() + 1) / 2);
+    for (std::size_t i = 0; i < windows_.size(); ++i) add(merged[i / 2], windows_[i]);
+    windows_ = std::move(merged);
+    width_ = width_ * 2;
+}
 
 std::size_t TimeSeries::window_index(Time t) const {
     if (t.us() < 0) return 0;
@@ -14,7 +33,11 @@ std::size_t TimeSeries::window_index(Time t) const {
 }
 
 void TimeSeries::record(Time t, double value) {
-    const std::size_t i = window_index(t);
+    std::size_t i = window_index(t);
+    while (i >= max_windows_) {
+        coarsen();
+        i = window_index(t);
+    }
     if (i >= windows_.size()) windows_.resize(i + 1);
     Window& w = windows_[i];
     w.max = w.count ? std::max(w.max, value) : value;
@@ -23,16 +46,14 @@ void TimeSeries::record(Time t, double value) {
 }
 
 void TimeSeries::merge(const TimeSeries& other) {
-    assert(other.width_ == width_);
-    if (other.windows_.size() > windows_.size()) windows_.resize(other.windows_.size());
-    for (std::size_t i = 0; i < other.windows_.size(); ++i) {
-        const Window& o = other.windows_[i];
-        if (o.count == 0) continue;
-        Window& w = windows_[i];
-        w.max = w.count ? std::max(w.max, o.max) : o.max;
-        w.count += o.count;
-        w.sum += o.sum;
-    }
+    // Widths are the base width times a power of two: coarsen the finer one to match.
+    TimeSeries coarse = other;
+    while (coarse.width_ < width_) coarse.coarsen();
+    while (width_ < coarse.width_) coarsen();
+    assert(coarse.width_ == width_);
+    if (coarse.windows_.size() > windows_.size()) windows_.resize(coarse.windows_.size());
+    for (std::size_t i = 0; i < coarse.windows_.size(); ++i) add(windows_[i], coarse.windows_[i]);
+    while (windows_.size() > max_windows_) coarsen();
 }
 
 double TimeSeries::rate_per_second(std::size_t index) const {

@@ -18,13 +18,18 @@ public:
         double mean() const { return count ? sum / static_cast<double>(count) : 0.0; }
     };
 
-    // Precondition: width > 0 (validated by the scenario config, asserted here).
-    explicit TimeSeries(Duration width);
+    // At most this many windows are kept: when a sample lands beyond them, the width doubles
+    // and neighbouring windows merge (count, sum and max merge exactly), so memory stays constant
+    // however long the run. A run of 100 ms windows keeps full resolution for 409.6 s.
+    static constexpr std::size_t kDefaultMaxWindows = 4096;
+
+    // Precondition: width > 0 (validated by the scenario config, asserted here), max_windows >= 2.
+    explicit TimeSeries(Duration width, std::size_t max_windows = kDefaultMaxWindows);
 
     // Adds a sample to the window holding t. Samples may arrive in any time order; negative
     // times are a caller bug and go to window 0.
     void record(Time t, double value = 1.0);
-    // Adds another series of the same width window by window.
+    // Adds another series window by window; the coarser of the two widths wins.
     void merge(const TimeSeries& other);
 
     Duration width() const { return width_; }
@@ -36,7 +41,10 @@ public:
     double rate_per_second(std::size_t index) const;
 
 private:
+    void coarsen();  // doubles the width, merging windows pairwise
+
     Duration width_;
+    std::size_t max_windows_;
     std::vector<Window> windows_;
 };
 

@@ -1,4 +1,6 @@
 // The windowed time series.
+#include <algorithm>  // std::max
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -59,6 +61,48 @@ RC_GTEST_PROP(TimeSeries, MergeEqualsRecordingAll, (const std::vector<std::uint1
         RC_ASSERT(ta.windows()[i].sum == all.windows()[i].sum);
         RC_ASSERT(ta.windows()[i].max == all.windows()[i].max);
     }
+}
+
+// Constant memory: a series never holds more than max_windows windows; it coarsens instead,
+// and coarsening loses no sample (count and sum are conserved, max is the max).
+RC_GTEST_PROP(TimeSeries, CoarseningKeepsMemoryBoundedAndConservesSamples,
+              (const std::vector<std::pair<std::uint32_t, std::uint8_t>>& samples)) {
+    const auto max_windows = static_cast<std::size_t>(*rc::gen::inRange(2, 64));
+    TimeSeries ts{10_ms, max_windows};
+    std::uint64_t count = 0;
+    double sum = 0.0;
+    double max = 0.0;
+    for (const auto& [at_us, value] : samples) {
+        ts.record(Time::at(Duration::micros(at_us)), value);
+        ++count;
+        sum += value;
+        max = std::max(max, static_cast<double>(value));
+    }
+    RC_ASSERT(ts.windows().size() <= max_windows);
+    std::uint64_t seen = 0;
+    double seen_sum = 0.0;
+    double seen_max = 0.0;
+    for (const auto& w : ts.windows()) {
+        seen += w.count;
+        seen_sum += w.sum;
+        if (w.count) seen_max = std::max(seen_max, w.max);
+    }
+    RC_ASSERT(seen == count);
+    RC_ASSERT(seen_sum == sum);
+    RC_ASSERT(seen_max == max);
+    // The width is the base width times a power of two.
+    const std::int64_t ratio = ts.width() / 10_ms;
+    RC_ASSERT((ratio & (ratio - 1)) == 0);
+}
+
+TEST(TimeSeries, CoarsensWhenASampleLandsBeyondTheLastWindow) {
+    TimeSeries ts{100_ms, 4};
+    ts.record(Time::at(50_ms), 1.0);
+    ts.record(Time::at(450_ms), 3.0);  // window 4 of 100 ms does not exist: width becomes 200 ms
+    EXPECT_EQ(ts.width(), 200_ms);
+    ASSERT_EQ(ts.windows().size(), 3u);
+    EXPECT_EQ(ts.windows()[0].count, 1u);
+    EXPECT_EQ(ts.windows()[2].max, 3.0);
 }
 
 }  // namespace

@@ -1,0 +1,146 @@
+// Scenario files: every preset round-trips, and malformed files are rejected with one line that
+// names the field (by its path in the file) and the value.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "model/presets.hpp"
+#include "model/scenario_json.hpp"
+#include "statemachines/config_error.hpp"
+
+namespace cascadelab {
+namespace {
+
+TEST(ScenarioJson, EveryPresetRoundTrips) {
+    for (const PresetInfo& info : preset_catalog()) {
+        const std::vector<Scenario> scenarios = *preset(info.name);
+        for (const Scenario& s : scenarios) {
+            const std::string text = scenario_to_json(s);
+            const std::vector<Scenario> back = scenarios_from_json(text);
+            ASSERT_EQ(back.size(), 1u);
+            EXPECT_EQ(scenario_to_json(back.front()), text) << s.name;
+        }
+    }
+}
+
+TEST(ScenarioJson, AbsentKeysTakeTheDocumentedDefaults) {
+    const Scenario s = scenarios_from_json(R"({"name": "x", "architecture": "rpc", "workload": {"kind": "burst"}})").front();
+    EXPECT_EQ(s.workload.burst_size, 2000u);
+    EXPECT_EQ(s.rpc.retry.max_attempts, 4u);  // the tutorial's retry
+    EXPECT_FALSE(s.rpc.breaker.has_value());
+    EXPECT_EQ(s.downstream.knee_in_flight, 25.0);
+}
+
+TEST(ScenarioJson, MaxRetriesIsPollysCount) {
+    const Scenario s = scenarios_from_json(
+        R"({"name": "x", "architecture": "rpc", "workload": {"kind": "burst"}, "rpc": {"retry": {"max_retries": 2}}})").front();
+    EXPECT_EQ(s.rpc.retry.max_attempts, 3u);
+}
+
+TEST(ScenarioJson, AnArrayHoldsSeveralScenarios) {
+    const auto v = scenarios_from_json(R"([{"name": "a", "architecture": "rpc", "workload": {"kind": "burst"}},
+                                           {"name": "b", "architecture": "event", "workload": {"kind": "burst"}}])");
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(v[1].architecture, Architecture::Event);
+}
+
+struct Malformed {
+    const char* what;      // the mistake, for the failure message
+    std::string json;
+    std::string expected;  // the whole error line
+};
+
+// A minimal valid RPC scenario with `extra` spliced into its top-level object.
+std::string rpc(const std::string& extra) {
+    return R"({"name": "t", "architecture": "rpc", "workload": {"kind": "burst", "burst_size": 10})" +
+           (extra.empty() ? "" : ", " + extra) + "}";
+}
+std::string event(const std::string& extra) {
+    return R"({"name": "t", "architecture": "event", "workload": {"kind": "burst", "burst_size": 10})" +
+           (extra.empty() ? "" : ", " + extra) + "}";
+}
+
+const std::vector<Malformed>& malformed() {
+    static const std::vector<Malformed> cases{
+        {"unknown top-level key", rpc(R"("retries": 3)"), "retries = 3: unknown key"},
+        {"unknown nested key", rpc(R"("rpc": {"retry": {"max_attempt": 3}})"), "rpc.retry.max_attempt = 3: unknown key"},
+        {"negative seed", rpc(R"("seed": -1)"), "seed = -1: must be in [0, 18446744073709551615]"},
+        {"unknown architecture", R"({"name": "t", "architecture": "grpc", "workload": {"kind": "burst"}})",
+         "architecture = \"grpc\": must be one of rpc, event"},
+        {"missing architecture", R"({"name": "t", "workload": {"kind": "burst"}})",
+         "architecture = null: is required: rpc or event"},
+        {"probability above 1", rpc(R"("downstream": {"failure_probability": 1.5})"),
+         "downstream.failure_probability = 1.5: must be in [0, 1]"},
+        {"negative latency", rpc(R"("downstream": {"base_latency_ms": -8})"),
+         "downstream.base_latency_ms = -8: must not be negative"},
+        {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be in [1, 100000]"},
+        {"zero attempts", rpc(R"("rpc": {"retry": {"max_attempts": 0}})"),
+         "rpc.retry.max_attempts = 0: must be in [1, 100]"},
+        {"string for a number", rpc(R"("rpc": {"retry": {"max_attempts": "4"}})"),
+         "rpc.retry.max_attempts = \"4\": must be a whole number"},
+        {"fraction for a count", event(R"("event": {"queue_capacity": 10.5})"),
+         "event.queue_capacity = 10.5: must be a whole number"},
+        {"attempts and retries both", rpc(R"("rpc": {"retry": {"max_attempts": 4, "max_retries": 3}})"),
+         "rpc.retry.max_retries = 3: give max_attempts (counts the first call) or max_retries, not both"},
+        {"unknown jitter", rpc(R"("rpc": {"retry": {"backoff": {"jitter": "fullest"}}})"),
+         "rpc.retry.backoff.jitter = \"fullest\": must be one of none, full, equal, decorrelated, proportional, "
+         "polly_decorrelated_v2"},
+        {"cap below base", rpc(R"("rpc": {"retry": {"backoff": {"base_ms": 50, "cap_ms": 10}}})"),
+         "rpc.retry.backoff.cap_ms = 10ms: must be at least base"},
+        {"zero failure threshold", rpc(R"("rpc": {"breaker": {"failure_rate_threshold": 0}})"),
+         "rpc.breaker.failure_rate_threshold = 0: must be in (0, 100] percent"},
+        {"unknown breaker preset", rpc(R"("rpc": {"breaker": {"preset": "hystrix"}})"),
+         "rpc.breaker.preset = \"hystrix\": must be one of resilience4j, polly, tutorial"},
+        {"bad unbounded spelling", rpc(R"("rpc": {"bulkhead": {"max_wait_duration_ms": "forever"}})"),
+         "rpc.bulkhead.max_wait_duration_ms = \"forever\": must be milliseconds or \"unbounded\""},
+        {"unknown workload", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "sine"}})",
+         "workload.kind = \"sine\": must be one of burst, poisson, step, arrivals"},
+        {"key of another workload", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "burst", "rate_per_s": 5}})",
+         "workload.rate_per_s = 5: unknown key"},
+        {"zero rate", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "poisson", "rate_per_s": 0}})",
+         "workload.rate_per_s = 0: must be in [1e-06, 1e+07]"},
+        {"fault without kind", rpc(R"("faults": [{"start_ms": 0, "length_ms": 10}])"),
+         "faults[0].kind = null: is required: outage, latency_spike, capacity_drop or error_rate"},
+        {"spike factor below 1", rpc(R"("faults": [{"kind": "outage", "length_ms": 5}, {"kind": "latency_spike", "length_ms": 5, "factor": 0.5}])"),
+         "faults[1].factor = 0.5: must be in [1, 1000]"},
+        {"section of the other architecture", rpc(R"("event": {"consumers": 4})"),
+         "event = {\"consumers\":4}: does not apply to architecture rpc"},
+        {"budget key of another policy", rpc(R"("rpc": {"retry_budget": {"policy": "grpc", "ttl_ms": 1000}})"),
+         "rpc.retry_budget.ttl_ms = 1000: unknown key"},
+        {"zero deliveries", event(R"("event": {"message": {"max_deliveries": 0}})"),
+         "event.message.max_deliveries = 0: must be in [1, 1000]"},
+        {"object expected", rpc(R"("downstream": [1, 2])"), "downstream = [1,2]: must be an object"},
+        {"empty name", R"({"name": "", "architecture": "rpc", "workload": {"kind": "burst"}})",
+         "name = \"\": must not be empty"},
+        {"not JSON", R"({"name": "t",)", "(json) = (text): parse error at line 1, column 14: syntax error while "
+                                          "parsing object key - unexpected end of input; expected string literal"},
+    };
+    return cases;
+}
+
+TEST(ScenarioJson, MalformedFilesGetOneLineNamingFieldAndValue) {
+    ASSERT_GE(malformed().size(), 15u);
+    for (const Malformed& m : malformed()) {
+        try {
+            scenarios_from_json(m.json);
+            ADD_FAILURE() << m.what << ": accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(std::string{e.what()}, m.expected) << m.what;
+            EXPECT_EQ(std::string{e.what()}.find('\n'), std::string::npos) << m.what;
+        }
+    }
+}
+
+TEST(ScenarioJson, AnErrorInAnArrayNamesTheScenarioIndex) {
+    try {
+        scenarios_from_json(R"([{"name": "a", "architecture": "rpc", "workload": {"kind": "burst"}},
+                                {"name": "b", "architecture": "rpc", "workload": {"kind": "burst", "bursts": 0}}])");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be in [1, 100000000]");
+    }
+}
+
+}  // namespace
+}  // namespace cascadelab

@@ -1,0 +1,15 @@
+# `scenario show PRESET` prints a file that `compare --scenario FILE` accepts and that gives the
+# same numbers as the preset itself.
+set(file ${WORK_DIR}/rpc-safe.scenario.json)
+execute_process(COMMAND ${CMD} scenario show rpc-safe OUTPUT_FILE ${file} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "scenario show failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMD} compare --scenario rpc-safe --format csv OUTPUT_VARIABLE from_preset RESULT_VARIABLE rc1)
+execute_process(COMMAND ${CMD} compare --scenario ${file} --format csv OUTPUT_VARIABLE from_file RESULT_VARIABLE rc2)
+if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0)
+  message(FATAL_ERROR "compare failed: ${rc1} ${rc2}")
+endif()
+if(NOT from_preset STREQUAL from_file)
+  message(FATAL_ERROR "the file and the preset differ:\n${from_preset}\n${from_file}")
+endif()
