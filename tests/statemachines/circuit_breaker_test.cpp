@@ -534,3 +534,91 @@ RC_GTEST_PROP(CircuitBreaker, AgreesWithTheReferenceModel, ()) {
 }  // namespace stateful
 }  // namespace
 }  // namespace cascadelab
+
+namespace cascadelab {
+namespace {
+namespace timed {
+
+using namespace literals;
+
+// Effects whose timers fire at their due time: a tiny clock for properties about durations.
+class TimedEffects : public testing::FakeEffects {
+public:
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override {
+        due[{kind, id}] = now + after;
+        FakeEffects::start_timer(kind, id, after);
+    }
+    void cancel_timer(TimerKind kind, std::uint64_t id) override {
+        due.erase({kind, id});
+        FakeEffects::cancel_timer(kind, id);
+    }
+    Time now = Time::zero();
+    std::map<std::pair<TimerKind, std::uint64_t>, Time> due;
+};
+
+// HalfOpen never lasts longer than max_wait_duration_in_half_open_state, however the probes
+// hang (Resilience4j #935), in lazy and automatic mode; and no call is permitted while Open
+// before its wait is over. Time advances in random steps; timers fire exactly when due.
+RC_GTEST_PROP(CircuitBreaker, HalfOpenNeverOutlastsItsMaximumWait, ()) {
+    auto c = CircuitBreakerConfig::resilience4j();
+    c.sliding_window_size = 4;
+    c.minimum_number_of_calls = 4;
+    c.wait_duration_in_open_state = Duration::millis(*rc::gen::inRange(10, 200));
+    c.max_wait_in_open_state = c.wait_duration_in_open_state;
+    c.permitted_number_of_calls_in_half_open_state = *rc::gen::inRange<std::uint32_t>(1, 4);
+    c.automatic_transition_from_open_to_half_open = *rc::gen::arbitrary<bool>();
+    c.max_wait_duration_in_half_open_state = Duration::millis(*rc::gen::inRange(1, 300));
+    const auto steps = *rc::gen::container<std::vector<std::tuple<int, bool, std::uint16_t>>>(
+        rc::gen::tuple(rc::gen::inRange(0, 3), rc::gen::arbitrary<bool>(), rc::gen::inRange<std::uint16_t>(0, 150)));
+
+    TimedEffects fx;
+    CircuitBreaker b{c, fx};
+    std::vector<BreakerPermit> pending;
+    Time half_open_since, open_since;
+    BreakerState last = b.state();
+    auto observe = [&] {
+        const BreakerState s = b.state();
+        if (s == BreakerState::HalfOpen && last != BreakerState::HalfOpen) half_open_since = fx.now;
+        if (s == BreakerState::Open && last != BreakerState::Open) open_since = fx.now;
+        last = s;
+        if (s == BreakerState::HalfOpen) RC_ASSERT(fx.now - half_open_since <= c.max_wait_duration_in_half_open_state);
+        RC_ASSERT(b.unhandled_events() == 0u);
+    };
+    // kind 0: a call that completes at once; 1: a call that hangs; 2: the oldest hung call ends.
+    for (const auto& [kind, failed, advance] : steps) {
+        const Time target = fx.now + Duration::millis(advance);
+        while (!fx.due.empty()) {  // fire the timers due by `target`, earliest first
+            auto next = std::min_element(fx.due.begin(), fx.due.end(),
+                                         [](const auto& a, const auto& b2) { return a.second < b2.second; });
+            if (next->second > target) break;
+            const TimerKind kind_due = next->first.first;
+            fx.now = next->second;
+            fx.due.erase(next);
+            fx.timers.erase({kind_due, 0});
+            if (kind_due == TimerKind::BreakerOpenWait) b.open_wait_elapsed(fx.now);
+            else b.half_open_wait_elapsed(fx.now);
+            observe();
+        }
+        fx.now = target;
+        observe();
+        if (kind == 2) {
+            if (!pending.empty()) {
+                b.call_completed(fx.now, pending.front(), 1_ms, failed);
+                pending.erase(pending.begin());
+            }
+        } else {
+            const BreakerState before = b.state();
+            const BreakerPermit p = b.call_requested(fx.now);
+            if (before == BreakerState::Open && fx.now < open_since + b.current_open_wait()) RC_ASSERT(!p.permitted);
+            if (p.permitted) {
+                if (kind == 0) b.call_completed(fx.now, p, 1_ms, failed);
+                else pending.push_back(p);
+            }
+        }
+        observe();
+    }
+}
+
+}  // namespace timed
+}  // namespace
+}  // namespace cascadelab

@@ -1,5 +1,7 @@
 // The consumer machine: every row and its processing timeout.
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
 
 #include <set>  // std::set
 
@@ -60,6 +62,114 @@ TEST(ConsumerConfig, RejectsBadValues) {
     } catch (const ConfigError& e) {
         EXPECT_STREQ(e.what(), "consumer.processing_timeout = -1ms: must be zero (none) or positive");
     }
+}
+
+// ---- The machine against a plain reference model (rapidcheck/state.h) ----
+namespace reference {
+
+struct Model {
+    bool has_timeout;
+    ConsumerState state = ConsumerState::Idle;
+    std::uint64_t message = 0;
+    std::uint64_t processed = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t unhandled = 0;
+    bool timer = false;
+    std::uint64_t next_message = 1;
+};
+
+constexpr std::uint64_t kId = 3;
+
+struct Sut {
+    FakeEffects fx;
+    Consumer consumer;
+    explicit Sut(const ConsumerConfig& c) : consumer(c, kId, fx) {}
+};
+
+void check_agreement(const Model& m, const Sut& s) {
+    RC_ASSERT(s.consumer.state() == m.state);
+    RC_ASSERT(s.consumer.current_message() == m.message);
+    RC_ASSERT(s.consumer.processed() == m.processed);
+    RC_ASSERT(s.consumer.timeouts() == m.timeouts);
+    RC_ASSERT(s.consumer.unhandled_events() == m.unhandled);
+    RC_ASSERT(s.fx.timer_running(TimerKind::ConsumerProcessingTimeout, kId) == m.timer);
+}
+
+template <class Derived>
+struct Step : rc::state::Command<Model, Sut> {
+    void run(const Model& m, Sut& s) const override {
+        static_cast<const Derived*>(this)->send(m, s);
+        Model after = m;
+        this->apply(after);
+        check_agreement(after, s);
+    }
+};
+
+struct Deliver : Step<Deliver> {
+    void apply(Model& m) const override {
+        const std::uint64_t id = m.next_message++;
+        if (m.state != ConsumerState::Idle) return void(++m.unhandled);
+        m.state = ConsumerState::Busy;
+        m.message = id;
+        m.timer = m.has_timeout;
+    }
+    void send(const Model& m, Sut& s) const { s.consumer.message_delivered(Time::zero(), m.next_message); }
+    void show(std::ostream& os) const override { os << "Deliver"; }
+};
+struct Finish : Step<Finish> {
+    void apply(Model& m) const override {
+        if (m.state != ConsumerState::Busy) return void(++m.unhandled);
+        m.state = ConsumerState::Idle;
+        m.message = 0;
+        ++m.processed;
+        m.timer = false;
+    }
+    void send(const Model&, Sut& s) const { s.consumer.processing_finished(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Finish"; }
+};
+struct TimedOut : Step<TimedOut> {
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.timer); }  // only a running timer fires
+    void apply(Model& m) const override {
+        m.state = ConsumerState::Idle;
+        m.message = 0;
+        ++m.timeouts;
+        m.timer = false;
+    }
+    void send(const Model&, Sut& s) const {
+        s.fx.timers.erase({TimerKind::ConsumerProcessingTimeout, kId});
+        s.consumer.processing_timed_out(Time::zero());
+    }
+    void show(std::ostream& os) const override { os << "TimedOut"; }
+};
+struct Stop : Step<Stop> {
+    void apply(Model& m) const override {
+        if (m.state == ConsumerState::Stopped) return void(++m.unhandled);
+        m.state = ConsumerState::Stopped;
+        m.message = 0;
+        m.timer = false;
+    }
+    void send(const Model&, Sut& s) const { s.consumer.stopped(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Stop"; }
+};
+struct Start : Step<Start> {
+    void apply(Model& m) const override {
+        if (m.state != ConsumerState::Stopped) return void(++m.unhandled);
+        m.state = ConsumerState::Idle;
+    }
+    void send(const Model&, Sut& s) const { s.consumer.started(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Start"; }
+};
+
+}  // namespace reference
+
+RC_GTEST_PROP(Consumer, AgreesWithTheReferenceModel, ()) {
+    const bool has_timeout = *rc::gen::arbitrary<bool>();
+    const ConsumerConfig c{has_timeout ? 200_ms : Duration::zero()};
+    reference::Model model{has_timeout};
+    reference::Sut sut{c};
+    rc::state::check(model, sut,
+                     rc::state::gen::execOneOfWithArgs<reference::Deliver, reference::Finish, reference::TimedOut,
+                                                       reference::Stop, reference::Start>());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <rapidcheck/state.h>
+
 #include <set>  // std::set
 
 #include "statemachines/config_error.hpp"
@@ -135,6 +137,130 @@ RC_GTEST_PROP(Message, AlwaysFailingMessageIsDeadLetteredOnTime, (std::uint64_t 
     RC_ASSERT(now - Time::zero() <= c.redelivery_backoff.cap * static_cast<std::int64_t>(c.max_deliveries - 1));
     RC_ASSERT(fx.dead_lettered == std::vector<std::uint64_t>{1});
     RC_ASSERT(m.unhandled_events() == 0u);
+}
+
+// ---- The machine against a plain reference model (rapidcheck/state.h) ----
+// Every command may come in any state: one the state does not accept must be counted as a
+// modelling error, and change nothing.
+namespace reference {
+
+struct Model {
+    std::uint32_t max_deliveries;
+    bool near_head;
+    MessageState state = MessageState::Created;
+    std::uint32_t deliveries = 0;
+    std::uint64_t unhandled = 0;
+    std::vector<std::pair<std::uint64_t, bool>> requeued{};
+    std::vector<std::uint64_t> dead_lettered{};
+    bool redelivery_timer = false;
+};
+
+constexpr std::uint64_t kId = 11;
+
+struct Sut {
+    MessageConfig config;
+    FakeEffects fx;
+    Rng rng{5};
+    Message message;
+    explicit Sut(const MessageConfig& c) : config(c), message(config, kId, fx, rng) {}
+};
+
+void check_agreement(const Model& m, const Sut& s) {
+    RC_ASSERT(s.message.state() == m.state);
+    RC_ASSERT(s.message.deliveries() == m.deliveries);
+    RC_ASSERT(s.message.unhandled_events() == m.unhandled);
+    RC_ASSERT(s.fx.requeued == m.requeued);
+    RC_ASSERT(s.fx.dead_lettered == m.dead_lettered);
+    RC_ASSERT(s.fx.timer_running(TimerKind::MessageRedelivery, kId) == m.redelivery_timer);
+    if (m.redelivery_timer) {
+        RC_ASSERT(s.fx.timers.at({TimerKind::MessageRedelivery, kId}) == s.message.last_backoff());
+        RC_ASSERT(s.message.last_backoff() <= s.config.redelivery_backoff.cap);
+    }
+    RC_ASSERT(s.message.finished() == (m.state == MessageState::Acked || m.state == MessageState::DeadLettered ||
+                                      m.state == MessageState::Dropped));
+}
+
+template <class Derived>
+struct Step : rc::state::Command<Model, Sut> {
+    void run(const Model& m, Sut& s) const override {
+        static_cast<const Derived*>(this)->send(s);
+        Model after = m;
+        this->apply(after);
+        check_agreement(after, s);
+    }
+};
+
+struct Publish : Step<Publish> {
+    bool room = *rc::gen::weightedElement<bool>({{4, true}, {1, false}});
+    void apply(Model& m) const override {
+        if (m.state != MessageState::Created) return void(++m.unhandled);
+        m.state = room ? MessageState::Queued : MessageState::Dropped;
+    }
+    void send(Sut& s) const { s.message.published(Time::zero(), room); }
+    void show(std::ostream& os) const override { os << "Publish(" << (room ? "room" : "full") << ")"; }
+};
+struct Deliver : Step<Deliver> {
+    void apply(Model& m) const override {
+        if (m.state != MessageState::Queued) return void(++m.unhandled);
+        m.state = MessageState::InFlight;
+        ++m.deliveries;
+    }
+    void send(Sut& s) const { s.message.delivered(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Deliver"; }
+};
+struct Succeed : Step<Succeed> {
+    void apply(Model& m) const override {
+        if (m.state != MessageState::InFlight) return void(++m.unhandled);
+        m.state = MessageState::Acked;
+    }
+    void send(Sut& s) const { s.message.processing_succeeded(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Succeed"; }
+};
+struct Fail : Step<Fail> {
+    void apply(Model& m) const override {
+        if (m.state != MessageState::InFlight) return void(++m.unhandled);
+        if (m.deliveries < m.max_deliveries) {
+            m.state = MessageState::RetryWaiting;
+            m.redelivery_timer = true;
+        } else {
+            m.state = MessageState::DeadLettered;
+            m.dead_lettered.push_back(kId);
+        }
+    }
+    void send(Sut& s) const { s.message.processing_failed(Time::zero()); }
+    void show(std::ostream& os) const override { os << "Fail"; }
+};
+struct RedeliveryDue : Step<RedeliveryDue> {
+    bool room = *rc::gen::weightedElement<bool>({{4, true}, {1, false}});
+    void apply(Model& m) const override {
+        if (m.state != MessageState::RetryWaiting) return void(++m.unhandled);
+        m.redelivery_timer = false;  // it fired
+        if (room) {
+            m.state = MessageState::Queued;
+            m.requeued.emplace_back(kId, m.near_head);
+        } else {
+            m.state = MessageState::Dropped;
+        }
+    }
+    void send(Sut& s) const {
+        s.fx.timers.erase({TimerKind::MessageRedelivery, kId});  // the owner feeds a fired timer back
+        s.message.redelivery_due(Time::zero(), room);
+    }
+    void show(std::ostream& os) const override { os << "RedeliveryDue(" << (room ? "room" : "full") << ")"; }
+};
+
+}  // namespace reference
+
+RC_GTEST_PROP(Message, AgreesWithTheReferenceModel, ()) {
+    MessageConfig c = MessageConfig::tutorial();
+    c.max_deliveries = *rc::gen::inRange<std::uint32_t>(1, 6);
+    c.requeue_position = *rc::gen::element(RequeuePosition::Back, RequeuePosition::NearHead);
+    c.redelivery_backoff.jitter = *rc::gen::element(Jitter::None, Jitter::Full, Jitter::Decorrelated);
+    reference::Model model{c.max_deliveries, c.requeue_position == RequeuePosition::NearHead};
+    reference::Sut sut{c};
+    rc::state::check(model, sut,
+                     rc::state::gen::execOneOfWithArgs<reference::Publish, reference::Deliver, reference::Succeed,
+                                                       reference::Fail, reference::RedeliveryDue>());
 }
 
 }  // namespace

@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <set>  // std::set
+#include <rapidcheck/state.h>
+
+#include <algorithm>  // std::max, std::min
+#include <cmath>      // std::llround
+#include <deque>      // std::deque
+#include <set>        // std::set
 
 #include "statemachines/config_error.hpp"
 #include "statemachines/retry_budget.hpp"
@@ -191,6 +196,180 @@ RC_GTEST_PROP(RetryBudget, GrpcThrottleMatchesTheReference, ()) {
         RC_ASSERT((budget.state() == BudgetState::Plenty) == (tokens > max_tokens / 2));
         RC_ASSERT(budget.unhandled_events() == 0u);
     }
+}
+
+// ---- Every policy against a plain reference model (rapidcheck/state.h) ----
+//
+// The reference keeps each policy's quantities directly: gRPC tokens, Finagle's timed deposits
+// and withdrawals (integer micro-retries, so ten deposits of 0.2 are exactly two retries), Envoy's
+// active requests and retries, the AWS quota. The machine's state is Plenty exactly when a plain
+// retry would be granted after the last event — except after a denial, which always leaves it
+// Throttled (a timeout's retry may be denied while a plain one would pass).
+namespace reference {
+
+struct Model {
+    RetryBudgetConfig config;
+    Time now = Time::zero();
+    double tokens = 0;
+    std::deque<std::pair<Time, std::int64_t>> finagle;  // (when, micro-retries)
+    std::uint32_t active_requests = 0;
+    std::uint32_t active_retries = 0;
+    double quota = 0;
+    BudgetState state = BudgetState::Plenty;
+
+    explicit Model(const RetryBudgetConfig& c) : config(c), tokens(c.max_tokens), quota(c.initial_quota) {}
+
+    std::int64_t finagle_balance() const {
+        std::int64_t sum = std::llround(config.min_retries_per_second * static_cast<double>(config.ttl.us()));
+        for (const auto& [at, amount] : finagle)
+            if (at + config.ttl > now) sum += amount;
+        return sum;
+    }
+    double cost(bool timeout) const { return timeout ? config.timeout_cost : config.retry_cost; }
+    bool allows(bool timeout) const {
+        switch (config.policy) {
+            case BudgetPolicy::GrpcThrottle: return tokens > config.max_tokens / 2;
+            case BudgetPolicy::FinagleRatio: return finagle_balance() >= 1'000'000;
+            case BudgetPolicy::EnvoyConcurrent:
+                return active_retries < std::max<double>(config.min_retry_concurrency,
+                                                         config.budget_percent / 100.0 * active_requests);
+            case BudgetPolicy::AwsQuota: return quota >= cost(timeout);
+        }
+        return false;
+    }
+    void signal(BudgetSignal s) {
+        switch (s) {
+            case BudgetSignal::RequestStarted:
+                finagle.emplace_back(now, std::llround(config.percent_can_retry * 1e6));
+                ++active_requests;
+                break;
+            case BudgetSignal::RequestFinished:
+                if (active_requests) --active_requests;
+                break;
+            case BudgetSignal::AttemptSucceeded:
+                tokens = std::min(config.max_tokens, tokens + config.token_ratio);
+                quota = std::min<double>(config.initial_quota, quota + config.no_retry_increment);
+                break;
+            case BudgetSignal::RetrySucceeded:
+                tokens = std::min(config.max_tokens, tokens + config.token_ratio);
+                quota = std::min<double>(config.initial_quota, quota + config.retry_cost);
+                break;
+            case BudgetSignal::AttemptFailed: tokens = std::max(0.0, tokens - 1.0); break;
+            case BudgetSignal::RetryFinished:
+                if (active_retries) --active_retries;
+                break;
+        }
+        state = allows(false) ? BudgetState::Plenty : BudgetState::Throttled;
+    }
+    bool retry(bool timeout) {
+        const bool timeout_counts = config.policy == BudgetPolicy::AwsQuota && timeout;
+        if (!allows(timeout_counts)) {
+            state = BudgetState::Throttled;
+            return false;
+        }
+        switch (config.policy) {
+            case BudgetPolicy::GrpcThrottle: break;
+            case BudgetPolicy::FinagleRatio: finagle.emplace_back(now, -1'000'000); break;
+            case BudgetPolicy::EnvoyConcurrent: ++active_retries; break;
+            case BudgetPolicy::AwsQuota: quota -= cost(timeout); break;
+        }
+        state = allows(false) ? BudgetState::Plenty : BudgetState::Throttled;
+        return true;
+    }
+    double level() const {
+        switch (config.policy) {
+            case BudgetPolicy::GrpcThrottle: return tokens;
+            case BudgetPolicy::FinagleRatio: return static_cast<double>(finagle_balance()) / 1e6;
+            case BudgetPolicy::EnvoyConcurrent:
+                return std::max<double>(config.min_retry_concurrency, config.budget_percent / 100.0 * active_requests) -
+                       active_retries;
+            case BudgetPolicy::AwsQuota: return quota;
+        }
+        return 0;
+    }
+};
+
+struct Sut {
+    testing::FakeEffects fx;
+    RetryBudget budget;
+    std::vector<bool> granted;
+    explicit Sut(const RetryBudgetConfig& c) : budget(c, fx) {}
+};
+
+void check_agreement(const Model& m, const Sut& s) {
+    RC_ASSERT(s.budget.level(m.now) == m.level());
+    RC_ASSERT(s.budget.unhandled_events() == 0u);
+}
+
+struct Signal : rc::state::Command<Model, Sut> {
+    BudgetSignal signal = *rc::gen::element(BudgetSignal::RequestStarted, BudgetSignal::RequestFinished,
+                                            BudgetSignal::AttemptSucceeded, BudgetSignal::RetrySucceeded,
+                                            BudgetSignal::AttemptFailed, BudgetSignal::RetryFinished);
+    void apply(Model& m) const override { m.signal(signal); }
+    void run(const Model& m, Sut& s) const override {
+        s.budget.signal(m.now, signal);
+        Model after = m;
+        apply(after);
+        check_agreement(after, s);
+        RC_ASSERT(s.budget.state() == after.state);
+    }
+    void show(std::ostream& os) const override { os << "Signal(" << name(signal) << ")"; }
+};
+
+struct Retry : rc::state::Command<Model, Sut> {
+    bool after_timeout = *rc::gen::arbitrary<bool>();
+    void apply(Model& m) const override { m.retry(after_timeout); }
+    void run(const Model& m, Sut& s) const override {
+        const bool granted = s.budget.retry_requested(m.now, after_timeout);
+        Model after = m;
+        RC_ASSERT(granted == after.retry(after_timeout));
+        check_agreement(after, s);
+        RC_ASSERT(s.budget.state() == after.state);
+    }
+    void show(std::ostream& os) const override { os << "Retry(" << (after_timeout ? "timeout" : "error") << ")"; }
+};
+
+// Time passes; Finagle's deposits and withdrawals expire after the TTL.
+struct Advance : rc::state::Command<Model, Sut> {
+    Duration by = Duration::millis(*rc::gen::inRange(0, 2500));
+    void apply(Model& m) const override { m.now += by; }
+    void run(const Model& m, Sut& s) const override {
+        Model after = m;
+        apply(after);
+        check_agreement(after, s);
+    }
+    void show(std::ostream& os) const override { os << "Advance(" << to_string(by) << ")"; }
+};
+
+}  // namespace reference
+
+RC_GTEST_PROP(RetryBudget, EveryPolicyAgreesWithTheReferenceModel, ()) {
+    const BudgetPolicy policy = *rc::gen::element(BudgetPolicy::GrpcThrottle, BudgetPolicy::FinagleRatio,
+                                                  BudgetPolicy::EnvoyConcurrent, BudgetPolicy::AwsQuota);
+    RetryBudgetConfig c;
+    switch (policy) {
+        case BudgetPolicy::GrpcThrottle:
+            c = RetryBudgetConfig::grpc(*rc::gen::element(1.0, 3.0, 10.0), *rc::gen::element(0.1, 0.5, 1.0));
+            break;
+        case BudgetPolicy::FinagleRatio:
+            c = RetryBudgetConfig::finagle();
+            c.ttl = Duration::seconds(*rc::gen::inRange(1, 3));
+            c.min_retries_per_second = *rc::gen::element(0.0, 0.5, 2.0);
+            c.percent_can_retry = *rc::gen::element(0.1, 0.2, 0.5);
+            break;
+        case BudgetPolicy::EnvoyConcurrent:
+            c = RetryBudgetConfig::envoy();
+            c.min_retry_concurrency = *rc::gen::inRange<std::uint32_t>(0, 4);
+            c.budget_percent = *rc::gen::element(0.0, 20.0, 50.0, 100.0);
+            break;
+        case BudgetPolicy::AwsQuota:
+            c = RetryBudgetConfig::aws_standard();
+            c.initial_quota = *rc::gen::element(10u, 25u, 500u);
+            break;
+    }
+    reference::Model model{c};
+    reference::Sut sut{c};
+    rc::state::check(model, sut, rc::state::gen::execOneOfWithArgs<reference::Signal, reference::Retry, reference::Advance>());
 }
 
 }  // namespace
