@@ -7,6 +7,7 @@
 #include "experiments/compare_command.hpp"
 #include "experiments/diagrams_command.hpp"
 #include "experiments/exit_codes.hpp"
+#include "experiments/hunt_command.hpp"
 #include "experiments/scenario_command.hpp"
 #include "statemachines/config_error.hpp"
 
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
     int result = kExitOk;
     add_compare_command(app, result);
     add_scenario_command(app, result);
+    add_hunt_command(app, result);
+    add_replay_command(app, result);
     add_diagrams_command(app, result);
 
     try {

@@ -293,8 +293,10 @@ private:
         l.machine->delivered(now);
         l.dequeued = now;
         if (l.machine->deliveries() > 1) ++metrics_.retries;
+        max_attempt_number_ = std::max(max_attempt_number_, l.machine->deliveries());
         if (breaker_) {
             wk.permit = breaker_->call_requested(now);
+            breaker_permits_ += wk.permit.permitted ? 1 : 0;
             if (!wk.permit.permitted) {
                 ++metrics_.breaker_rejections;
                 processing_failed(w);
@@ -461,6 +463,7 @@ private:
         const std::uint32_t s = wk.letter;
         letters_[s].machine->processing_failed(sim_.now());
         if (letters_[s].machine->state() == MessageState::RetryWaiting) {
+            note_retry_decided(s);
             if (config_.message.retry_mode == RetryMode::NonBlocking) {
                 consumer_finished(w);
                 ++waiting_;
@@ -469,6 +472,11 @@ private:
         } else {
             consumer_finished(w);  // dead-lettered (settled by the deferred DeadLetter)
         }
+    }
+
+    void note_retry_decided(std::uint32_t s) {
+        ++retries_decided_;
+        max_backoff_ = std::max(max_backoff_, letters_[s].machine->last_backoff());
     }
 
     void on_redelivery_due(std::uint32_t s) {
@@ -504,7 +512,10 @@ private:
             leave_attempt(w);
             record_in_breaker(w, config_.consumer.processing_timeout, true);
             l.machine->processing_failed(sim_.now());
-            if (l.machine->state() == MessageState::RetryWaiting) ++waiting_;
+            if (l.machine->state() == MessageState::RetryWaiting) {
+                note_retry_decided(s);
+                ++waiting_;
+            }
         } else if (l.machine->state() == MessageState::RetryWaiting) {
             ++waiting_;  // a blocking backoff cut short: the delayed requeue goes on alone
         }
@@ -532,6 +543,11 @@ private:
         snap.ok = metrics_.ok();
         snap.attempts = metrics_.attempts;
         snap.retries = metrics_.retries;
+        snap.retries_decided = retries_decided_;
+        snap.in_system = metrics_.requests - metrics_.settled();
+        snap.max_attempt_number = max_attempt_number_;
+        snap.max_backoff = max_backoff_;
+        snap.breaker_permits = breaker_permits_;
         snap.downstream_in_flight = downstream_.in_flight();
         if (bulkhead_) {
             snap.bulkhead_active = bulkhead_->active();
@@ -577,6 +593,11 @@ private:
     std::uint64_t attempt_tokens_ = 0;
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
+    // For observers only.
+    std::uint64_t retries_decided_ = 0;
+    std::uint64_t breaker_permits_ = 0;
+    std::uint32_t max_attempt_number_ = 0;
+    Duration max_backoff_;
 };
 
 }  // namespace

@@ -21,7 +21,12 @@ struct Snapshot {
     std::uint64_t settled = 0;    // with their one outcome
     std::uint64_t ok = 0;
     std::uint64_t attempts = 0;   // downstream attempts so far
-    std::uint64_t retries = 0;
+    std::uint64_t retries = 0;    // attempts (deliveries) after the first, counted when they start
+    std::uint64_t retries_decided = 0;  // retries decided (a backoff began), counted at the decision
+    std::uint64_t in_system = 0;  // requests or messages without an outcome yet
+    std::uint32_t max_attempt_number = 0;  // the highest attempt (delivery) number seen so far
+    Duration max_backoff;                   // the longest backoff drawn so far
+    std::uint64_t breaker_permits = 0;      // calls the breaker let through so far
 
     std::uint32_t downstream_in_flight = 0;
     std::uint32_t bulkhead_active = 0;      // 0 without a bulkhead

@@ -155,6 +155,13 @@ std::optional<std::vector<Scenario>> preset(std::string_view name) {
     if (name == "event-naive") return std::vector<Scenario>{event_naive()};
     if (name == "event-safe") return std::vector<Scenario>{event_safe()};
     if (name == "healthy") return std::vector<Scenario>{healthy_rpc(), healthy_event()};
+    // One scenario of a preset that holds two, by its own name (seed-rpc, healthy-event, ...).
+    for (const PresetInfo& info : preset_catalog()) {
+        if (info.name == name) continue;
+        std::vector<Scenario> scenarios = *preset(info.name);
+        for (Scenario& s : scenarios)
+            if (s.name == name) return std::vector<Scenario>{std::move(s)};
+    }
     return std::nullopt;
 }
 

@@ -19,7 +19,8 @@ struct PresetInfo {
 
 // Every preset name, in the order `compare` runs them.
 const std::vector<PresetInfo>& preset_catalog();
-// The scenarios of a preset (the architectures it compares), or nullopt for an unknown name.
+// The scenarios of a preset (the architectures it compares), or the one scenario of that name
+// ("seed-rpc"), or nullopt for an unknown name.
 std::optional<std::vector<Scenario>> preset(std::string_view name);
 
 }  // namespace cascadelab

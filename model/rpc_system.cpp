@@ -190,11 +190,13 @@ private:
         r.settled = false;
         r.retry_counted = false;
         r.attempt_open = r.work_counted = r.holds_slot = r.waiting_for_slot = false;
+        ++in_system_;
         r.retry = std::make_unique<Retry>(scenario_.rpc.retry, s, *this, backoff_rng_, budget_ ? &*budget_ : nullptr);
         if (budget_) budget_->signal(now, BudgetSignal::RequestStarted);
 
         if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerRequest) {
             r.permit = breaker_->call_requested(now);
+            breaker_permits_ += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 // Refused before the first attempt: the retry machine never starts.
                 ++metrics_.breaker_rejections;
@@ -211,9 +213,11 @@ private:
         if (r.settled) return;
         const Time now = sim_.now();
         ++r.attempt;
+        max_attempt_number_ = std::max(max_attempt_number_, r.attempt);
         if (r.attempt > 1) ++metrics_.retries;
         if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerAttempt) {
             r.permit = breaker_->call_requested(now);
+            breaker_permits_ += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 ++metrics_.breaker_rejections;
                 attempt_failed(s, AttemptOutcome::BreakerRejected);
@@ -406,7 +410,11 @@ private:
         const std::uint64_t denied_before = budget_ ? budget_->denied() : 0;
         r.retry->attempt_failed(now, outcome);
         if (budget_ && budget_->denied() > denied_before) ++metrics_.budget_denials;
-        if (budget_ && r.retry->state() == RetryState::BackingOff) r.retry_counted = true;
+        if (r.retry->state() == RetryState::BackingOff) {
+            ++retries_decided_;
+            max_backoff_ = std::max(max_backoff_, r.retry->last_backoff());
+            if (budget_) r.retry_counted = true;
+        }
         after_retry_event(s);
     }
 
@@ -445,6 +453,7 @@ private:
         Request& r = slots_[s];
         const Time now = sim_.now();
         r.settled = true;
+        --in_system_;
         ++metrics_.outcomes[static_cast<std::size_t>(outcome)];
         metrics_.finished_at = now;
         metrics_.latency.record(now - r.started);
@@ -477,6 +486,11 @@ private:
         snap.ok = metrics_.ok();
         snap.attempts = metrics_.attempts;
         snap.retries = metrics_.retries;
+        snap.retries_decided = retries_decided_;
+        snap.in_system = in_system_;
+        snap.max_attempt_number = max_attempt_number_;
+        snap.max_backoff = max_backoff_;
+        snap.breaker_permits = breaker_permits_;
         snap.downstream_in_flight = downstream_.in_flight();
         if (bulkhead_) {
             snap.bulkhead_active = bulkhead_->active();
@@ -509,6 +523,12 @@ private:
     std::uint64_t attempt_tokens_ = 0;
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
+    // For observers only.
+    std::uint64_t in_system_ = 0;
+    std::uint64_t retries_decided_ = 0;
+    std::uint64_t breaker_permits_ = 0;
+    std::uint32_t max_attempt_number_ = 0;
+    Duration max_backoff_;
 };
 
 }  // namespace

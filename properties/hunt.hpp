@@ -1,0 +1,50 @@
+// The search: RapidCheck generates schedules, runs each, and on a violation shrinks the schedule
+// to the smallest one that still breaks the property.
+#pragma once
+
+#include <cstdint>     // std::uint64_t
+#include <functional>  // std::function
+#include <optional>    // std::optional
+#include <string>      // std::string
+
+#include "properties/invariants.hpp"
+#include "properties/schedule.hpp"
+
+namespace cascadelab::properties {
+
+struct HuntOptions {
+    int cases = 100;          // schedules to try before deciding nothing is there
+    std::uint64_t seed = 0;   // RapidCheck's seed (the simulation's is the scenario's)
+    int max_size = 100;       // RapidCheck's size bound (scales list lengths early in a run)
+    std::string reproduce;    // a reproduce string from an earlier hunt: re-derive that case
+    // Progress: cases tried so far, shrinks accepted so far (0 while searching).
+    std::function<void(int cases, int shrinks)> progress;
+};
+
+struct HuntResult {
+    bool found = false;
+    int cases = 0;         // cases run before the first failure (or all of them)
+    int shrinks = 0;       // shrink steps accepted
+    int runs = 0;          // simulations run, shrinking included
+    Schedule first;        // the first failing schedule, before shrinking
+    Schedule minimal;      // after shrinking
+    Violation violation;   // of the minimal schedule
+    std::string reproduce; // RapidCheck's reproduce string for this failure
+};
+
+// Throws ConfigError for a property that does not exist or does not apply.
+HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOptions& options);
+
+// What a hunt searches with: a check that says whether a schedule breaks something.
+using ScheduleCheck = std::function<std::optional<Violation>(const Schedule&)>;
+
+// The search itself, for any check: RapidCheck generates and shrinks, then `simplify` finishes.
+HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::string_view id, const ScheduleCheck& check);
+
+// Shrinking that RapidCheck's generic moves cannot make: merge bursts into one, drop spreads and
+// start times to zero, bisect burst sizes and fault lengths and strengths down, drop faults —
+// each kept only if the schedule still fails. Returns the simplest failing schedule it reached
+// and the number of simplifications taken.
+std::pair<Schedule, int> simplify(Schedule schedule, const ScheduleCheck& check);
+
+}  // namespace cascadelab::properties

@@ -1,0 +1,321 @@
+#include "properties/invariants.hpp"
+
+#include <algorithm>      // std::max
+#include <deque>          // std::deque
+#include <memory>         // std::make_unique
+#include <unordered_map>  // std::unordered_map
+
+#include <fmt/format.h>
+
+#include "model/run.hpp"
+#include "model/trace.hpp"
+
+namespace cascadelab::properties {
+
+std::string describe(const Violation& v) {
+    return fmt::format("{} broke at {} (step {}): {}", v.property, to_string(v.at), v.step, v.detail);
+}
+
+const std::vector<PropertyInfo>& property_catalog() {
+    static const std::vector<PropertyInfo> catalog{
+        {"bulkhead-bound", "calls holding a bulkhead slot never exceed max_concurrent_calls, at any instant", true, true},
+        {"breaker-safety", "no call is let through while the breaker is Open before its wait; HalfOpen never has more "
+                           "probes out than permitted", true, true},
+        {"retry-bounds", "no request gets more attempts (no message more deliveries) than configured; every backoff "
+                         "lies in [0, cap]", true, true},
+        {"retry-storm", "over every trailing storm window, retries <= storm_budget x requests + storm_reserve "
+                        "(amplification <= 1 + budget); RPC", true, false},
+        {"conservation", "every request or message is in exactly one place: published = queued + in transit + "
+                         "processing + waiting + acked + dead-lettered + dropped, at every step", true, true},
+        {"dlq-routing", "a dead-lettered message was delivered exactly max_deliveries times, none more, and every "
+                        "message ends acked, dead-lettered or dropped; event-driven", false, true},
+        {"termination", "every request gets exactly one outcome: never more outcomes than requests, and all of them "
+                        "once the run is over", true, true},
+        {"determinism", "the same scenario, schedule and seed give the same trace, transition for transition", true, true},
+        {"recovery", "after the last trigger ends, goodput is back to recovery_fraction of its healthy level within "
+                     "recovery_within (no metastable failure)", true, true},
+    };
+    return catalog;
+}
+
+const PropertyInfo* find_property(std::string_view name) {
+    for (const PropertyInfo& p : property_catalog())
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+bool applies(const PropertyInfo& p, Architecture a) { return a == Architecture::Rpc ? p.rpc : p.event; }
+
+namespace {
+
+// A step-level invariant: checks each snapshot, remembers the first violation.
+class StepCheck : public RunObserver {
+public:
+    StepCheck(std::string_view name, std::optional<Violation>& first) : name_(name), first_(first) {}
+    void step(const Snapshot& s) final {
+        if (first_) return;
+        check(s);
+    }
+
+protected:
+    virtual void check(const Snapshot& s) = 0;
+    void fail(const Snapshot& s, std::string detail) { first_ = Violation{std::string{name_}, s.now, s.step, std::move(detail)}; }
+    void fail(Time at, std::uint64_t step, std::string detail) { first_ = Violation{std::string{name_}, at, step, std::move(detail)}; }
+    bool failed() const { return first_.has_value(); }
+
+private:
+    std::string_view name_;
+    std::optional<Violation>& first_;
+};
+
+class BulkheadBound final : public StepCheck {
+public:
+    using StepCheck::StepCheck;
+    void check(const Snapshot& s) override {
+        if (s.bulkhead_limit && s.bulkhead_active > s.bulkhead_limit)
+            fail(s, fmt::format("{} calls hold a slot of a bulkhead of {}", s.bulkhead_active, s.bulkhead_limit));
+    }
+};
+
+class BreakerSafety final : public StepCheck {
+public:
+    using StepCheck::StepCheck;
+    void check(const Snapshot& s) override {
+        if (!s.has_breaker) return;
+        if (s.breaker_state == BreakerState::HalfOpen && s.breaker_probes > s.breaker_probe_limit)
+            fail(s, fmt::format("{} probes out in HalfOpen, {} permitted", s.breaker_probes, s.breaker_probe_limit));
+        // Open before and after the event, and a call was let through in between.
+        if (was_open_ && s.breaker_state == BreakerState::Open && s.breaker_permits > permits_)
+            fail(s, fmt::format("{} call(s) let through while Open", s.breaker_permits - permits_));
+        was_open_ = s.breaker_state == BreakerState::Open;
+        permits_ = s.breaker_permits;
+    }
+
+private:
+    bool was_open_ = false;
+    std::uint64_t permits_ = 0;
+};
+
+class RetryBounds final : public StepCheck {
+public:
+    RetryBounds(std::string_view name, std::optional<Violation>& first, const Scenario& s) : StepCheck(name, first) {
+        const bool rpc = s.architecture == Architecture::Rpc;
+        max_attempts_ = rpc ? s.rpc.retry.max_attempts : s.event.message.max_deliveries;
+        const BackoffConfig& b = rpc ? s.rpc.retry.backoff : s.event.message.redelivery_backoff;
+        // Proportional jitter applied after the cap may exceed it by its high factor (gRPC).
+        const double stretch =
+            b.jitter == Jitter::Proportional && b.cap_order == CapOrder::CapThenJitter ? b.proportional_high : 1.0;
+        cap_ = Duration::micros(static_cast<std::int64_t>(static_cast<double>(b.cap.us()) * stretch) + 1);
+    }
+    void check(const Snapshot& s) override {
+        if (s.max_attempt_number > max_attempts_)
+            fail(s, fmt::format("attempt {} of a request allowed {}", s.max_attempt_number, max_attempts_));
+        else if (s.max_backoff > cap_ || s.max_backoff < Duration::zero())
+            fail(s, fmt::format("a backoff of {} outside [0, {}]", to_string(s.max_backoff), to_string(cap_)));
+    }
+
+private:
+    std::uint32_t max_attempts_;
+    Duration cap_;
+};
+
+// Over every trailing window W: retries decided <= budget x requests started + reserve.
+class RetryStorm final : public StepCheck {
+public:
+    RetryStorm(std::string_view name, std::optional<Violation>& first, const HuntSetup& h)
+        : StepCheck(name, first), window_(h.storm_window), budget_(h.storm_budget), reserve_(h.storm_reserve) {}
+    void check(const Snapshot& s) override {
+        if (history_.empty() || history_.back().retries != s.retries_decided || history_.back().started != s.started)
+            history_.push_back(Point{s.now, s.started, s.retries_decided});
+        // The base is the last point at or before now - W (the counts at the window's start).
+        while (history_.size() > 1 && history_[1].at <= s.now - window_) history_.pop_front();
+        const Point& base = history_.front().at <= s.now - window_ ? history_.front() : zero_;
+        const double requests = static_cast<double>(s.started - base.started);
+        const double retries = static_cast<double>(s.retries_decided - base.retries);
+        if (retries > budget_ * requests + reserve_)
+            fail(s, fmt::format("{:.0f} retries for {:.0f} requests in the {} before, over the budget of {:g} x {:.0f} "
+                                "+ {:g} = {:.1f}",
+                                retries, requests, to_string(window_), budget_, requests, reserve_,
+                                budget_ * requests + reserve_));
+    }
+
+private:
+    struct Point {
+        Time at;
+        std::uint64_t started;
+        std::uint64_t retries;
+    };
+    Duration window_;
+    double budget_;
+    double reserve_;
+    std::deque<Point> history_;
+    Point zero_{};
+};
+
+class Conservation final : public StepCheck {
+public:
+    Conservation(std::string_view name, std::optional<Violation>& first, Architecture a) : StepCheck(name, first), event_(a == Architecture::Event) {}
+    void check(const Snapshot& s) override {
+        if (event_) {
+            const std::uint64_t placed =
+                s.queued + s.in_transit + s.processing + s.waiting + s.acked + s.dead_lettered + s.dropped;
+            if (placed != s.started)
+                fail(s, fmt::format("{} published but {} accounted for (queued {}, in transit {}, processing {}, "
+                                    "waiting {}, acked {}, dlq {}, dropped {})",
+                                    s.started, placed, s.queued, s.in_transit, s.processing, s.waiting, s.acked,
+                                    s.dead_lettered, s.dropped));
+        } else if (s.settled + s.in_system != s.started) {
+            fail(s, fmt::format("{} started but {} settled + {} in the system", s.started, s.settled, s.in_system));
+        }
+    }
+
+private:
+    bool event_;
+};
+
+class Termination final : public StepCheck {
+public:
+    using StepCheck::StepCheck;
+    void check(const Snapshot& s) override {
+        if (s.settled > s.started) fail(s, fmt::format("{} outcomes for {} requests", s.settled, s.started));
+        last_ = s;
+    }
+    void at_end(const RunMetrics& m) {
+        if (failed()) return;
+        if (m.unfinished != 0 || m.settled() != m.requests)
+            fail(last_, fmt::format("the run ended with {} of {} requests without an outcome", m.requests - m.settled(),
+                                    m.requests));
+    }
+
+private:
+    Snapshot last_;
+};
+
+class DlqRouting final : public StepCheck {
+public:
+    DlqRouting(std::string_view name, std::optional<Violation>& first, std::uint32_t max)
+        : StepCheck(name, first), max_(max) {}
+    void transitioned(Time at, std::string_view component, std::string_view, std::string_view event,
+                      std::string_view to, std::uint64_t id) override {
+        if (failed() || component != "message") return;
+        if (event == "Delivered") {
+            if (++deliveries_[id] > max_)
+                fail(at, step_, fmt::format("message #{} delivered {} times, max_deliveries is {}", id, deliveries_[id], max_));
+        } else if (to == "DeadLettered") {
+            if (deliveries_[id] != max_)
+                fail(at, step_, fmt::format("message #{} dead-lettered after {} deliveries, max_deliveries is {}", id,
+                                            deliveries_[id], max_));
+            deliveries_.erase(id);
+        } else if (to == "Acked" || to == "Dropped") {
+            deliveries_.erase(id);
+        }
+    }
+    void check(const Snapshot& s) override {
+        step_ = s.step + 1;  // transitions reported next belong to the next event
+        last_ = s;
+    }
+    void at_end(const RunMetrics& m) {
+        if (failed()) return;
+        if (m.unfinished != 0 || last_.queued + last_.processing + last_.waiting + last_.in_transit != 0)
+            fail(last_, fmt::format("the run ended with messages not routed: queued {}, processing {}, waiting {}",
+                                    last_.queued, last_.processing, last_.waiting));
+    }
+
+private:
+    std::uint32_t max_;
+    std::uint64_t step_ = 1;
+    Snapshot last_;
+    std::unordered_map<std::uint64_t, std::uint32_t> deliveries_;
+};
+
+// Sums the goodput windows covering [from, to).
+double goodput_between(const RunMetrics& m, Time from, Time to) {
+    const auto& w = m.goodput.windows();
+    std::uint64_t ok = 0;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        const Time start = m.goodput.window_start(i);
+        if (start >= from && start + m.goodput.width() <= to) ok += w[i].count;
+    }
+    const double seconds = (to - from).ms() / 1e3;
+    return seconds > 0 ? static_cast<double>(ok) / seconds : 0.0;
+}
+
+// The step at which the run reached a given time (the recovery check's verdict time).
+class StepAt final : public RunObserver {
+public:
+    explicit StepAt(Time at) : at_(at) {}
+    void step(const Snapshot& s) override {
+        if (s.now <= at_) reached = s.step;
+    }
+    std::uint64_t reached = 0;
+
+private:
+    Time at_;
+};
+
+std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedule& schedule) {
+    const Scenario s = scenario_for(setup, schedule);
+    TraceRecorder a(true), b(true);
+    const RunMetrics ma = run_scenario(s, RunOptions{nullptr, &a});
+    const RunMetrics mb = run_scenario(s, RunOptions{nullptr, &b});
+    const auto& ea = a.entries();
+    const auto& eb = b.entries();
+    for (std::size_t i = 0; i < std::min(ea.size(), eb.size()); ++i)
+        if (!(ea[i] == eb[i]))
+            return Violation{"determinism", ea[i].at, i, fmt::format("transition {} differs: {} vs {}", i,
+                                                                     format_trace_line(ea[i]), format_trace_line(eb[i]))};
+    if (ea.size() != eb.size() || ma.events != mb.events)
+        return Violation{"determinism", ma.finished_at, std::min(ea.size(), eb.size()),
+                         fmt::format("{} vs {} transitions", ea.size(), eb.size())};
+    return std::nullopt;
+}
+
+}  // namespace
+
+HealthyLevel measure_healthy(const HuntSetup& setup) {
+    const RunMetrics m = run_scenario(healthy_scenario(setup));
+    // Skip the first second (warm-up) and stop where the background stops.
+    const Time from = Time::at(std::min(Duration::seconds(1), setup.background_length() / 4));
+    const Time to = Time::at(setup.background_length());
+    return HealthyLevel{goodput_between(m, from, to)};
+}
+
+std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,
+                                           std::optional<Violation>& first) {
+    const Scenario& s = setup.scenario;
+    if (property == "bulkhead-bound") return std::make_unique<BulkheadBound>(property, first);
+    if (property == "breaker-safety") return std::make_unique<BreakerSafety>(property, first);
+    if (property == "retry-bounds") return std::make_unique<RetryBounds>(property, first, s);
+    if (property == "retry-storm") return std::make_unique<RetryStorm>(property, first, setup);
+    if (property == "conservation") return std::make_unique<Conservation>(property, first, s.architecture);
+    if (property == "termination") return std::make_unique<Termination>(property, first);
+    if (property == "dlq-routing") return std::make_unique<DlqRouting>(property, first, s.event.message.max_deliveries);
+    return nullptr;  // run-level properties: determinism, recovery
+}
+
+std::optional<Violation> check(std::string_view property, const HuntSetup& setup, const Schedule& schedule,
+                               const HealthyLevel& healthy) {
+    if (property == "determinism") return check_determinism(setup, schedule);
+    const Scenario s = scenario_for(setup, schedule);
+    std::optional<Violation> first;
+    std::unique_ptr<RunObserver> observer = make_observer(property, setup, first);
+    const Time from = schedule.trigger_end() + setup.recovery_within;
+    if (!observer) observer = std::make_unique<StepAt>(from);  // recovery: note the step at `from`
+    const RunMetrics m = run_scenario(s, RunOptions{observer.get(), nullptr});
+    if (auto* t = dynamic_cast<Termination*>(observer.get())) t->at_end(m);
+    if (auto* d = dynamic_cast<DlqRouting*>(observer.get())) d->at_end(m);
+    if (first || property != "recovery") return first;
+
+    const Time to = from + setup.recovery_measure;
+    const double goodput = goodput_between(m, from, to);
+    const double needed = setup.recovery_fraction * healthy.goodput_per_s;
+    if (goodput < needed)
+        return Violation{"recovery", from, static_cast<StepAt*>(observer.get())->reached,
+                         fmt::format("goodput {:.0f}/s in [{}, {}), needed {:.0f}/s ({:g} % of the healthy {:.0f}/s); "
+                                     "the last trigger ended at {}",
+                                     goodput, to_string(from), to_string(to), needed, 100.0 * setup.recovery_fraction,
+                                     healthy.goodput_per_s, to_string(schedule.trigger_end()))};
+    return std::nullopt;
+}
+
+}  // namespace cascadelab::properties

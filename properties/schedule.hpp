@@ -1,0 +1,72 @@
+// What a hunt varies: a schedule of triggers — bursts of extra requests and fault windows — laid
+// over steady background traffic. A schedule plus a hunt setup is a complete, replayable run.
+#pragma once
+
+#include <cstdint>  // std::uint32_t
+#include <string>   // std::string
+#include <vector>   // std::vector
+
+#include "model/faults.hpp"
+#include "model/scenario.hpp"
+#include "model/time.hpp"
+
+namespace cascadelab::properties {
+
+struct Burst {
+    Time start;
+    std::uint32_t size = 1;
+    Duration spread;  // the burst's requests spread evenly over [start, start + spread)
+    bool operator==(const Burst&) const = default;
+};
+
+struct Schedule {
+    std::vector<Burst> bursts;
+    std::vector<FaultWindow> faults;
+
+    // When the last burst or fault ends: the moment recovery is measured from.
+    Time trigger_end() const;
+    std::uint64_t burst_requests() const;
+    bool empty() const { return bursts.empty() && faults.empty(); }
+    bool operator==(const Schedule&) const = default;
+};
+
+// The run a hunt explores: the scenario's machines, downstream and architecture, with its
+// workload replaced by Poisson background traffic and the schedule's triggers.
+struct HuntSetup {
+    Scenario scenario;                      // the base: configuration, downstream, seed
+    double background_rate_per_s = 400.0;   // steady traffic the system handles when healthy
+    Duration trigger_window = Duration::seconds(2);  // triggers start in [0, trigger_window]
+    Duration max_trigger_length = Duration::seconds(2);
+    std::uint32_t max_burst_size = 3000;
+    // Recovery: goodput over [trigger end + recovery_within, + recovery_measure) must be at
+    // least recovery_fraction of the healthy goodput.
+    Duration recovery_within = Duration::seconds(2);
+    Duration recovery_measure = Duration::seconds(1);
+    double recovery_fraction = 0.8;
+    // Retry storm: over every trailing storm_window, retries decided <= storm_budget x requests
+    // started + storm_reserve (Finagle's RetryBudget defaults: 10 s, 20 %, 10/s x 10 s).
+    Duration storm_window = Duration::seconds(10);
+    double storm_budget = 0.2;
+    double storm_reserve = 100.0;
+
+    // Background traffic runs until every trigger could have ended and recovery been measured.
+    Duration background_length() const;
+    void validate() const;  // ConfigError naming the field and the value
+};
+
+// The hunted scenario: background + bursts as an arrival list, the schedule's faults added to
+// the scenario's own.
+Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule);
+// The same without triggers: the healthy reference.
+Scenario healthy_scenario(const HuntSetup& setup);
+
+// "2 bursts (1200 at 350ms over 40ms, ...), 1 fault (outage at 0ms for 120ms)", or "nothing".
+std::string describe(const Schedule& schedule);
+
+// JSON (ordered keys) and back; from_json throws ConfigError naming the field.
+std::string schedule_to_json(const Schedule& schedule);
+Schedule schedule_from_json(const std::string& text);
+std::string setup_to_json(const HuntSetup& setup);  // without the scenario (stored beside it)
+HuntSetup setup_from_json(const std::string& text, Scenario scenario);
+
+}  // namespace cascadelab::properties
