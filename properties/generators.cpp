@@ -2,6 +2,10 @@
 
 #include <algorithm>  // std::max
 
+namespace cascadelab::properties {
+void showValue(const Schedule& schedule, std::ostream& os) { os << describe(schedule); }
+}  // namespace cascadelab::properties
+
 namespace cascadelab::properties::gen {
 
 namespace {

@@ -8,6 +8,11 @@
 
 #include "properties/schedule.hpp"
 
+namespace cascadelab::properties {
+// How RapidCheck prints a schedule in a failing test: describe(schedule).
+void showValue(const Schedule& schedule, std::ostream& os);
+}  // namespace cascadelab::properties
+
 namespace cascadelab::properties::gen {
 
 // RapidCheck's size (0..max_size, growing over a hunt) scales every range: early cases are

@@ -1,0 +1,144 @@
+// The hunt: naive presets break retry-storm and recovery and shrink to small schedules; the
+// shrinking heads for the simplest explanation; replay files round-trip.
+#include <gtest/gtest.h>
+
+#include "model/presets.hpp"
+#include "properties/hunt.hpp"
+#include "properties/replay_file.hpp"
+#include "properties/timeline.hpp"
+
+namespace cascadelab::properties {
+namespace {
+
+using namespace literals;
+
+HuntSetup setup_of(std::string_view name) {
+    HuntSetup h;
+    h.scenario = preset(name)->front();
+    return h;
+}
+
+HuntOptions quick() {
+    HuntOptions o;
+    o.cases = 100;
+    o.seed = 20261122;
+    return o;
+}
+
+// The bound we achieve: at most two bursts and one fault, under 150 extra requests.
+void expect_small(const Schedule& s) {
+    EXPECT_LE(s.bursts.size(), 2u) << describe(s);
+    EXPECT_LE(s.faults.size(), 1u) << describe(s);
+    EXPECT_LT(s.burst_requests(), 150u) << describe(s);
+}
+
+TEST(Hunt, NaiveRpcBreaksTheRetryStormPropertyAndShrinksSmall) {
+    const HuntResult r = hunt("retry-storm", setup_of("rpc-naive"), quick());
+    ASSERT_TRUE(r.found);
+    EXPECT_LE(r.cases, 20);
+    EXPECT_EQ(r.violation.property, "retry-storm");
+    expect_small(r.minimal);
+    EXPECT_FALSE(r.reproduce.empty());
+}
+
+TEST(Hunt, NaiveRpcBreaksRecoveryAMetastableFailure) {
+    const HuntResult r = hunt("recovery", setup_of("rpc-naive"), quick());
+    ASSERT_TRUE(r.found);
+    expect_small(r.minimal);
+    // The minimal trigger ends early, yet goodput is still down two seconds later.
+    EXPECT_LT(r.minimal.trigger_end(), Time::at(500_ms));
+    EXPECT_GE(r.violation.at, r.minimal.trigger_end() + 2_s);
+}
+
+TEST(Hunt, TheSameNaiveSystemWithARetryBudgetRecovers) {
+    HuntSetup h = setup_of("rpc-naive");
+    h.scenario.rpc.retry_budget = RetryBudgetConfig::finagle();
+    const HuntResult storm = hunt("retry-storm", h, quick());
+    const HuntResult recovery = hunt("recovery", h, quick());
+    EXPECT_FALSE(storm.found) << describe(storm.violation);
+    EXPECT_FALSE(recovery.found) << describe(recovery.violation);
+}
+
+TEST(Hunt, ReplayingTheMinimalScheduleGivesTheSameVerdict) {
+    const HuntSetup h = setup_of("rpc-naive");
+    const HuntResult r = hunt("recovery", h, quick());
+    ASSERT_TRUE(r.found);
+    const ReplayFile back = read_replay(write_replay(ReplayFile{"recovery", h, r.minimal, r.violation, 20261122, r.reproduce}));
+    EXPECT_EQ(back.schedule, r.minimal);
+    EXPECT_EQ(back.property, "recovery");
+    const auto again = check("recovery", back.setup, back.schedule, measure_healthy(back.setup));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(describe(*again), describe(r.violation));
+    // The timeline marks the instant it broke.
+    const RecordedRun run = record_run("recovery", back.setup, back.schedule, again);
+    EXPECT_NE(run.timeline.find("!! recovery broke at"), std::string::npos);
+    EXPECT_NE(run.chrome_trace.find("\"traceEvents\""), std::string::npos);
+}
+
+TEST(Hunt, TheReproduceStringReDerivesTheSameCase) {
+    const HuntSetup h = setup_of("rpc-naive");
+    const HuntResult r = hunt("retry-storm", h, quick());
+    ASSERT_TRUE(r.found);
+    HuntOptions again = quick();
+    again.reproduce = r.reproduce;
+    const HuntResult r2 = hunt("retry-storm", h, again);
+    ASSERT_TRUE(r2.found);
+    EXPECT_EQ(r2.minimal, r.minimal);
+}
+
+// Shrinking, on checks whose simplest failing schedule is known.
+TEST(Shrinking, HeadsForOneBurstOfTheThresholdSizeAtTimeZero) {
+    const HuntSetup h = setup_of("rpc-naive");
+    const HuntResult r = search(h, quick(), "bursts", [](const Schedule& s) -> std::optional<Violation> {
+        if (s.burst_requests() >= 500) return Violation{"bursts", Time{}, 0, "500 or more extra requests"};
+        return std::nullopt;
+    });
+    ASSERT_TRUE(r.found);
+    ASSERT_EQ(r.minimal.bursts.size(), 1u) << describe(r.minimal);
+    EXPECT_EQ(r.minimal.bursts[0].size, 500u);
+    EXPECT_EQ(r.minimal.bursts[0].start, Time{});
+    EXPECT_EQ(r.minimal.bursts[0].spread, Duration::zero());
+    EXPECT_TRUE(r.minimal.faults.empty());
+}
+
+TEST(Shrinking, HeadsForTheShortestWeakestFaultAtTimeZero) {
+    const HuntSetup h = setup_of("rpc-naive");
+    const HuntResult r = search(h, quick(), "spike", [](const Schedule& s) -> std::optional<Violation> {
+        for (const FaultWindow& f : s.faults)
+            if (f.kind == FaultKind::LatencySpike && f.strength >= 5.0 && f.length >= 100_ms)
+                return Violation{"spike", f.start, 0, "a long strong spike"};
+        return std::nullopt;
+    });
+    ASSERT_TRUE(r.found);
+    EXPECT_TRUE(r.minimal.bursts.empty()) << describe(r.minimal);
+    ASSERT_EQ(r.minimal.faults.size(), 1u) << describe(r.minimal);
+    const FaultWindow& f = r.minimal.faults[0];
+    EXPECT_EQ(f.kind, FaultKind::LatencySpike);
+    EXPECT_EQ(f.strength, 5.0);
+    EXPECT_EQ(f.length, 100_ms);
+    EXPECT_EQ(f.start, Time{});
+}
+
+TEST(Shrinking, SimplifyMergesBurstsAndDropsNeedlessFaults) {
+    Schedule s;
+    s.bursts = {Burst{Time::at(300_ms), 200, 10_ms}, Burst{Time::at(100_ms), 400, Duration::zero()}};
+    s.faults = {FaultWindow{FaultKind::Outage, Time::at(50_ms), 40_ms, 1.0}};
+    const auto [minimal, steps] = simplify(s, [](const Schedule& c) -> std::optional<Violation> {
+        if (c.burst_requests() >= 450) return Violation{};
+        return std::nullopt;
+    });
+    EXPECT_GT(steps, 0);
+    ASSERT_EQ(minimal.bursts.size(), 1u);
+    EXPECT_EQ(minimal.bursts[0].size, 450u);
+    EXPECT_EQ(minimal.bursts[0].start, Time{});
+    EXPECT_TRUE(minimal.faults.empty());
+}
+
+TEST(Hunt, APropertyThatDoesNotApplyIsRefused) {
+    EXPECT_THROW(hunt("dlq-routing", setup_of("rpc-naive"), quick()), std::invalid_argument);
+    EXPECT_THROW(hunt("retry-storm", setup_of("event-naive"), quick()), std::invalid_argument);
+    EXPECT_THROW(hunt("no-such", setup_of("rpc-naive"), quick()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace cascadelab::properties
