@@ -88,8 +88,9 @@ std::string timeline_text(const std::string& scenario, const Schedule& schedule,
                                                b.spread > Duration::zero() ? " over " + to_string(b.spread) : ""));
     for (const FaultWindow& f : schedule.faults) {
         if (f.start >= from && f.start <= to)
-            lines.emplace(f.start, fmt::format("  {:>10}  >> {} begins (strength {:g}, for {})", to_string(f.start),
-                                               name(f.kind), f.strength, to_string(f.length)));
+            lines.emplace(f.start, fmt::format("  {:>10}  >> {} begins{} for {}", to_string(f.start), name(f.kind),
+                                               f.kind == FaultKind::Outage ? "" : fmt::format(" (x{:g})", f.strength),
+                                               to_string(f.length)));
         if (f.end() >= from && f.end() <= to)
             lines.emplace(f.end(), fmt::format("  {:>10}  >> {} ends", to_string(f.end()), name(f.kind)));
     }
@@ -170,7 +171,12 @@ RecordedRun record_run(std::string_view property, const HuntSetup& setup, const 
     RecordedRun out;
     out.violation = violation ? violation : found;
     const Time focus = out.violation ? out.violation->at : schedule.trigger_end();
-    const Time from = focus - around < Time{} ? Time{} : focus - around;
+    // From the first trigger (so the cause is on screen) or `around` before the focus.
+    Time first_trigger = focus;
+    for (const Burst& b : schedule.bursts) first_trigger = std::min(first_trigger, b.start);
+    for (const FaultWindow& f : schedule.faults) first_trigger = std::min(first_trigger, f.start);
+    Time from = std::min(first_trigger, focus - around);
+    if (from < Time{}) from = Time{};
     const Time to = std::max(focus + around, out.violation ? Time{} : schedule.trigger_end() + around);
     out.timeline = timeline_text(s.name, schedule, recorder.rows, trace, out.violation, from, to);
     out.chrome_trace = chrome_trace(recorder.rows, trace, schedule, out.violation, m.finished_at);

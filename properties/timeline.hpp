@@ -20,8 +20,8 @@ struct RecordedRun {
 };
 
 // Runs the schedule once more with a trace and the property's observer. `violation` (from a hunt
-// or a check) places the timeline's focus and marks the instant it broke; `around` is how much
-// of the run to show either side of it.
+// or a check) places the timeline's focus and marks the instant it broke; the timeline runs from
+// the first trigger (or `around` before the focus, if earlier) to `around` after the focus.
 RecordedRun record_run(std::string_view property, const HuntSetup& setup, const Schedule& schedule,
                        const std::optional<Violation>& violation, Duration around = Duration::seconds(1));
 

@@ -6,8 +6,15 @@
 #   <!-- END GENERATED: NAME -->
 # MODE=check fails when the block differs from what CMD ARGS prints now; MODE=write rewrites it.
 # Used by ./scripts/regen-docs (write) and by CTest (check), so a page cannot drift from the tool.
-execute_process(COMMAND ${CMD} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
+# WORK_DIR: where the command runs (files it writes land there); EXPECT_RC: its exit status.
+if(NOT DEFINED WORK_DIR)
+  set(WORK_DIR ${CMAKE_CURRENT_BINARY_DIR})
+endif()
+if(NOT DEFINED EXPECT_RC)
+  set(EXPECT_RC 0)
+endif()
+execute_process(COMMAND ${CMD} ${ARGS} WORKING_DIRECTORY ${WORK_DIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL EXPECT_RC)
   message(FATAL_ERROR "${CMD} ${ARGS} failed (${rc}): ${err}")
 endif()
 file(READ ${FILE} page)
