@@ -11,7 +11,9 @@
 
 #include "experiments/claims.hpp"
 #include "experiments/exit_codes.hpp"
+#include "experiments/parallel_runs.hpp"
 #include "experiments/report.hpp"
+#include "experiments/seed_report.hpp"
 #include "experiments/scenario_args.hpp"
 #include "model/run.hpp"
 
@@ -22,22 +24,52 @@ namespace {
 struct CompareOptions {
     std::vector<std::string> scenarios;
     std::optional<std::uint64_t> seed;
+    std::size_t seeds = 1;
+    unsigned threads = 0;
     ReportFormat format = ReportFormat::Table;
     std::string out;
 };
 
-void run_compare(const CompareOptions& o, int& result) {
-    std::vector<Scenario> scenarios = scenarios_from_args(o.scenarios, o.seed);
-    std::vector<RunMetrics> runs;
-    runs.reserve(scenarios.size());
-    for (const Scenario& s : scenarios) runs.push_back(run_scenario(s));
-    const std::vector<ClaimVerdict> claims = evaluate_claims(runs);
-
-    std::string text;
+std::string run_seeds(const CompareOptions& o, const std::vector<Scenario>& scenarios) {
+    // Seed k of a scenario is its own seed (or --seed) plus k.
+    std::vector<Scenario> jobs;
+    for (std::size_t k = 0; k < o.seeds; ++k)
+        for (Scenario s : scenarios) {
+            s.seed += k;
+            jobs.push_back(std::move(s));
+        }
+    const std::vector<RunMetrics> flat = run_all(jobs, o.threads, [](std::size_t done, std::size_t total) {
+        std::fprintf(stderr, "\rcompare: %zu of %zu runs", done, total);
+        if (done == total) std::fputs("\n", stderr);
+    });
+    std::vector<std::vector<RunMetrics>> by_seed(o.seeds);
+    for (std::size_t k = 0; k < o.seeds; ++k)
+        by_seed[k].assign(flat.begin() + static_cast<std::ptrdiff_t>(k * scenarios.size()),
+                          flat.begin() + static_cast<std::ptrdiff_t>((k + 1) * scenarios.size()));
     switch (o.format) {
-        case ReportFormat::Table: text = render_table(runs, claims); break;
-        case ReportFormat::Csv: text = render_csv(runs); break;
-        case ReportFormat::Json: text = render_json(runs, claims); break;
+        case ReportFormat::Table: return render_seeds_table(by_seed);
+        case ReportFormat::Csv: return render_seeds_csv(by_seed);
+        case ReportFormat::Json: return render_seeds_json(by_seed);
+    }
+    return "";
+}
+
+void run_compare(const CompareOptions& o, int& result) {
+    if (o.seeds < 1 || o.seeds > 100'000) throw BadInput(fmt::format("--seeds {}: must be in [1, 100000]", o.seeds));
+    std::vector<Scenario> scenarios = scenarios_from_args(o.scenarios, o.seed);
+    std::string text;
+    if (o.seeds > 1) {
+        text = run_seeds(o, scenarios);
+    } else {
+        std::vector<RunMetrics> runs;
+        runs.reserve(scenarios.size());
+        for (const Scenario& s : scenarios) runs.push_back(run_scenario(s));
+        const std::vector<ClaimVerdict> claims = evaluate_claims(runs);
+        switch (o.format) {
+            case ReportFormat::Table: text = render_table(runs, claims); break;
+            case ReportFormat::Csv: text = render_csv(runs); break;
+            case ReportFormat::Json: text = render_json(runs, claims); break;
+        }
     }
     if (o.out.empty()) {
         std::fputs(text.c_str(), stdout);
@@ -59,6 +91,11 @@ void add_compare_command(CLI::App& app, int& result) {
                     "file; repeatable")
         ->type_name("PRESET|FILE");
     cmd->add_option("--seed", options->seed, "Run every scenario with this seed instead of its own")->type_name("N");
+    cmd->add_option("--seeds", options->seeds,
+                    "Run every scenario over N seeds (its seed, +1, ...) and report means with 95 % confidence "
+                    "intervals, and how many seeds each claim held on")
+        ->type_name("N");
+    cmd->add_option("--threads", options->threads, "Threads for --seeds (default: one per core)")->type_name("T");
     const std::map<std::string, ReportFormat> formats{
         {"table", ReportFormat::Table}, {"csv", ReportFormat::Csv}, {"json", ReportFormat::Json}};
     cmd->add_option("--format", options->format, "Output format: table, csv or json")

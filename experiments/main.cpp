@@ -9,6 +9,7 @@
 #include "experiments/exit_codes.hpp"
 #include "experiments/hunt_command.hpp"
 #include "experiments/scenario_command.hpp"
+#include "experiments/sweep_command.hpp"
 #include "statemachines/config_error.hpp"
 
 using namespace cascadelab::cli;
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     add_scenario_command(app, result);
     add_hunt_command(app, result);
     add_replay_command(app, result);
+    add_sweep_command(app, result);
     add_diagrams_command(app, result);
 
     try {

@@ -47,16 +47,7 @@ std::string render_table(const std::vector<RunMetrics>& runs, const std::vector<
     return out;
 }
 
-namespace {
-
-// Every figure of a run, in one fixed order shared by CSV and JSON.
-struct Field {
-    std::string_view name;
-    double value;
-    bool integer;
-};
-
-std::vector<Field> fields(const RunMetrics& r) {
+std::vector<Field> run_fields(const RunMetrics& r) {
     auto u = [](std::uint64_t v) { return static_cast<double>(v); };
     std::vector<Field> f{
         {"requests", u(r.requests), true},
@@ -95,6 +86,7 @@ std::vector<Field> fields(const RunMetrics& r) {
         {"throughput_per_s", r.throughput(), false},
         {"goodput_per_s", r.goodput_per_s(), false},
         {"duration_s", r.duration_s(), false},
+        {"tail_goodput_ratio", r.tail_goodput_ratio(), false},
         {"events", u(r.events), true},
         {"unhandled_events", u(r.unhandled_events), true},
     };
@@ -102,22 +94,20 @@ std::vector<Field> fields(const RunMetrics& r) {
     return f;
 }
 
-std::string number(const Field& f) {
+std::string format_number(const Field& f) {
     return f.integer ? fmt::format("{}", static_cast<std::uint64_t>(f.value)) : fmt::format("{:.6g}", f.value);
 }
-
-}  // namespace
 
 std::string render_csv(const std::vector<RunMetrics>& runs) {
     std::string out = "scenario,architecture,seed";
     if (!runs.empty())
-        for (const Field& f : fields(runs.front())) out += fmt::format(",{}", f.name);
+        for (const Field& f : run_fields(runs.front())) out += fmt::format(",{}", f.name);
     out += "\n";
     for (const RunMetrics& r : runs) {
         out += fmt::format("{},{},{}", r.scenario, name(r.architecture), r.seed);
-        for (const Field& f : fields(r)) {
+        for (const Field& f : run_fields(r)) {
             out += ',';
-            out += number(f);
+            out += format_number(f);
         }
         out += "\n";
     }
@@ -134,7 +124,7 @@ std::string render_json(const std::vector<RunMetrics>& runs, const std::vector<C
         run["architecture"] = name(r.architecture);
         run["seed"] = r.seed;
         // Numbers go through the same fixed formatting as CSV, so the JSON is byte-stable.
-        for (const Field& f : fields(r)) run[std::string{f.name}] = ordered_json::parse(number(f));
+        for (const Field& f : run_fields(r)) run[std::string{f.name}] = ordered_json::parse(format_number(f));
         ordered_json series = ordered_json::array();
         const auto& good = r.goodput.windows();
         const auto& inflight = r.in_flight.windows();

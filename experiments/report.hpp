@@ -12,6 +12,15 @@ namespace cascadelab::cli {
 
 enum class ReportFormat { Table, Csv, Json };
 
+// Every figure of a run, in one fixed order shared by CSV, JSON and the seed statistics.
+struct Field {
+    std::string_view name;
+    double value;
+    bool integer;
+};
+std::vector<Field> run_fields(const RunMetrics& r);
+std::string format_number(const Field& f);
+
 std::string render_table(const std::vector<RunMetrics>& runs, const std::vector<ClaimVerdict>& claims);
 std::string render_csv(const std::vector<RunMetrics>& runs);
 std::string render_json(const std::vector<RunMetrics>& runs, const std::vector<ClaimVerdict>& claims);

@@ -14,7 +14,8 @@ namespace cascadelab::cli {
 std::vector<Scenario> scenarios_from_args(const std::vector<std::string>& args, std::optional<std::uint64_t> seed) {
     std::vector<std::string> names = args;
     if (names.empty())
-        for (const PresetInfo& p : preset_catalog()) names.emplace_back(p.name);
+        for (const PresetInfo& p : preset_catalog())
+            if (p.in_default_compare) names.emplace_back(p.name);
     std::vector<Scenario> out;
     for (const std::string& arg : names) {
         try {

@@ -207,6 +207,8 @@ private:
         const std::uint32_t s = allocate_letter();
         Letter& l = letters_[s];
         l.number = ++metrics_.requests;
+        metrics_.arrivals.record(sim_.now());
+        metrics_.last_arrival = sim_.now();
         l.published = sim_.now();
         l.holder = kNoConsumer;
         l.machine = std::make_unique<Message>(config_.message, s, *this, backoff_rng_);

@@ -39,6 +39,21 @@ double RunMetrics::goodput_per_s() const {
     const double s = duration_s();
     return s > 0 ? static_cast<double>(ok()) / s : 0.0;
 }
+double RunMetrics::tail_goodput_ratio() const {
+    const Time to = last_arrival;
+    const Time from = to - Duration::seconds(1) < Time{} ? Time{} : to - Duration::seconds(1);
+    auto count = [&](const TimeSeries& ts) {
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < ts.windows().size(); ++i) {
+            const Time start = ts.window_start(i);
+            if (start >= from && start < to) n += ts.windows()[i].count;
+        }
+        return n;
+    };
+    const std::uint64_t arrived = count(arrivals);
+    return arrived ? static_cast<double>(count(goodput)) / static_cast<double>(arrived) : 1.0;
+}
+
 double RunMetrics::success_ratio() const {
     return requests ? static_cast<double>(ok()) / static_cast<double>(requests) : 0.0;
 }

@@ -70,9 +70,15 @@ struct RunMetrics {
     TimeSeries in_flight{Duration::millis(100)};    // downstream in-flight, sampled at each change
     TimeSeries queue_depth{Duration::millis(100)};  // event: queue depth, sampled at each change
     TimeSeries breaker_open{Duration::millis(100)}; // 1 while Open/ForcedOpen, 0.5 HalfOpen, 0 else
+    TimeSeries arrivals{Duration::millis(100)};     // requests started / events published per window
+    Time last_arrival;
 
     explicit RunMetrics(Duration window = Duration::millis(100))
-        : goodput(window), in_flight(window), queue_depth(window), breaker_open(window) {}
+        : goodput(window), in_flight(window), queue_depth(window), breaker_open(window), arrivals(window) {}
+
+    // Successes over arrivals in the last second of the workload, [last arrival − 1 s, last arrival):
+    // about 1 for a system that keeps up at the end, about 0 for one stuck in a metastable state.
+    double tail_goodput_ratio() const;
 
     double amplification() const;   // downstream attempts / requests
     double duration_s() const { return finished_at.since_start().ms() / 1e3; }

@@ -139,6 +139,29 @@ Scenario healthy_event() {
     return s;
 }
 
+// A metastable failure: the naive RPC caller at 400 requests/s (healthy: about 4 calls in flight),
+// and a 200 ms latency spike x10 at t = 1 s. The spike pushes calls past their timeout; their
+// retries keep the service overloaded long after the spike is gone.
+Scenario metastable() {
+    Scenario s = base("metastable-naive", "rpc-naive at 400 req/s for 8 s; a 200 ms latency spike x10 at 1 s tips it over",
+                      Architecture::Rpc);
+    s.workload.kind = WorkloadKind::Poisson;
+    s.workload.rate_per_second = 400.0;
+    s.workload.requests = 3200;
+    s.faults = FaultSchedule({FaultWindow{FaultKind::LatencySpike, Time::at(1_s), 200_ms, 10.0}});
+    s.rpc.retry = RetryConfig::tutorial();
+    s.rpc.retry.timeout_starts_after_admission = false;
+    return s;
+}
+
+Scenario metastable_budget() {
+    Scenario s = metastable();
+    s.name = "metastable-budget";
+    s.description = "the same with Finagle's retry budget: it recovers";
+    s.rpc.retry_budget = RetryBudgetConfig::finagle();
+    return s;
+}
+
 }  // namespace
 
 const std::vector<PresetInfo>& preset_catalog() {
@@ -149,6 +172,7 @@ const std::vector<PresetInfo>& preset_catalog() {
         {"event-naive", "event-driven with 3 retries and a small queue; 2400 events in 6 bursts"},
         {"event-safe", "event-driven with 1 retry, a bulkhead and a larger queue; 2400 events in 6 bursts"},
         {"healthy", "low load (50/s): RPC and event-driven, where RPC has the lower latency"},
+        {"metastable", "naive RPC at 400/s tipped by a 200 ms latency spike, and the same with a retry budget", false},
     };
     return catalog;
 }
@@ -160,6 +184,7 @@ std::optional<std::vector<Scenario>> preset(std::string_view name) {
     if (name == "event-naive") return std::vector<Scenario>{event_naive()};
     if (name == "event-safe") return std::vector<Scenario>{event_safe()};
     if (name == "healthy") return std::vector<Scenario>{healthy_rpc(), healthy_event()};
+    if (name == "metastable") return std::vector<Scenario>{metastable(), metastable_budget()};
     // One scenario of a preset that holds two, by its own name (seed-rpc, healthy-event, ...).
     for (const PresetInfo& info : preset_catalog()) {
         if (info.name == name) continue;

@@ -15,6 +15,7 @@ namespace cascadelab {
 struct PresetInfo {
     std::string_view name;
     std::string_view summary;
+    bool in_default_compare = true;  // part of the articles' comparison that `compare` runs
 };
 
 // Every preset name, in the order `compare` runs them.

@@ -185,6 +185,8 @@ private:
         const std::uint32_t s = allocate_slot();
         Request& r = slots_[s];
         r.number = ++metrics_.requests;
+        metrics_.arrivals.record(now);
+        metrics_.last_arrival = now;
         r.started = now;
         r.attempt = 0;
         r.settled = false;

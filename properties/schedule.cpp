@@ -93,13 +93,15 @@ Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule) {
         for (std::uint32_t k = 0; k < b.size; ++k)
             arrivals.push_back(b.start + Duration::micros(b.spread.us() * k / std::max<std::uint32_t>(1, b.size)));
     Scenario s = with_arrivals(setup, std::move(arrivals), "+schedule");
-    std::vector<FaultWindow> faults = setup.scenario.faults.windows();
-    faults.insert(faults.end(), schedule.faults.begin(), schedule.faults.end());
-    s.faults = FaultSchedule{std::move(faults)};
+    s.faults = FaultSchedule{schedule.faults};
     return s;
 }
 
-Scenario healthy_scenario(const HuntSetup& setup) { return with_arrivals(setup, background(setup), "+healthy"); }
+Scenario healthy_scenario(const HuntSetup& setup) {
+    Scenario s = with_arrivals(setup, background(setup), "+healthy");
+    s.faults = FaultSchedule{};
+    return s;
+}
 
 std::string describe(const Schedule& schedule) {
     if (schedule.empty()) return "nothing";

@@ -54,8 +54,9 @@ struct HuntSetup {
     void validate() const;  // ConfigError naming the field and the value
 };
 
-// The hunted scenario: background + bursts as an arrival list, the schedule's faults added to
-// the scenario's own.
+// The hunted scenario: background + bursts as an arrival list, and the schedule's faults in
+// place of the scenario's own — the schedule is the trigger, the scenario the configuration
+// (so a hunt on `metastable-naive` searches for the smallest trigger, not around its spike).
 Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule);
 // The same without triggers: the healthy reference.
 Scenario healthy_scenario(const HuntSetup& setup);

@@ -17,6 +17,7 @@ const std::vector<RunMetrics>& preset_runs() {
     static const std::vector<RunMetrics> runs = [] {
         std::vector<RunMetrics> out;
         for (const PresetInfo& info : preset_catalog()) {
+            if (!info.in_default_compare) continue;
             const std::vector<Scenario> scenarios = *preset(info.name);
             for (const Scenario& s : scenarios) out.push_back(testing::checked_run(s));
         }

@@ -1,0 +1,11 @@
+// `cascadelab sweep` (a parameter grid x seeds, in parallel, shardable), `cascadelab merge` and
+// `cascadelab plot`.
+#pragma once
+
+#include <CLI/CLI.hpp>  // CLI::App
+
+namespace cascadelab::cli {
+
+void add_sweep_command(CLI::App& app, int& result);
+
+}  // namespace cascadelab::cli
