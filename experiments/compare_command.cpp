@@ -38,18 +38,26 @@ std::string run_seeds(const CompareOptions& o, const std::vector<Scenario>& scen
             s.seed += k;
             jobs.push_back(std::move(s));
         }
-    const std::vector<RunMetrics> flat = run_all(jobs, o.threads, [](std::size_t done, std::size_t total) {
-        std::fprintf(stderr, "\rcompare: %zu of %zu runs", done, total);
-        if (done == total) std::fputs("\n", stderr);
-    });
-    std::vector<std::vector<RunMetrics>> by_seed(o.seeds);
-    for (std::size_t k = 0; k < o.seeds; ++k)
-        by_seed[k].assign(flat.begin() + static_cast<std::ptrdiff_t>(k * scenarios.size()),
-                          flat.begin() + static_cast<std::ptrdiff_t>((k + 1) * scenarios.size()));
+    // In chunks of seeds, reduced to figures and claim verdicts as they finish: memory stays
+    // bounded however many seeds.
+    SeedSummary summary(scenarios.size());
+    constexpr std::size_t kChunk = 64;
+    for (std::size_t k0 = 0; k0 < o.seeds; k0 += kChunk) {
+        const std::size_t k1 = std::min(o.seeds, k0 + kChunk);
+        const std::vector<Scenario> chunk(jobs.begin() + static_cast<std::ptrdiff_t>(k0 * scenarios.size()),
+                                          jobs.begin() + static_cast<std::ptrdiff_t>(k1 * scenarios.size()));
+        const std::vector<RunMetrics> runs = run_all(chunk, o.threads, [&](std::size_t done, std::size_t) {
+            std::fprintf(stderr, "\rcompare: %zu of %zu runs", k0 * scenarios.size() + done, jobs.size());
+        });
+        for (std::size_t k = 0; k < k1 - k0; ++k)
+            summary.add_seed(std::vector<RunMetrics>(runs.begin() + static_cast<std::ptrdiff_t>(k * scenarios.size()),
+                                                     runs.begin() + static_cast<std::ptrdiff_t>((k + 1) * scenarios.size())));
+    }
+    std::fputs("\n", stderr);
     switch (o.format) {
-        case ReportFormat::Table: return render_seeds_table(by_seed);
-        case ReportFormat::Csv: return render_seeds_csv(by_seed);
-        case ReportFormat::Json: return render_seeds_json(by_seed);
+        case ReportFormat::Table: return summary.table();
+        case ReportFormat::Csv: return summary.csv();
+        case ReportFormat::Json: return summary.json();
     }
     return "";
 }

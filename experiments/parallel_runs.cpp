@@ -11,19 +11,22 @@
 
 namespace cascadelab::cli {
 
-std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads,
-                                const std::function<void(std::size_t, std::size_t)>& progress) {
+namespace {
+
+// Each worker takes the next index and stores result(i) in slot i: the order is the input's.
+template <class T, class Make>
+std::vector<T> in_parallel(std::size_t count, unsigned threads, const Progress& progress, Make make) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, scenarios.size())));
-    std::vector<std::optional<RunMetrics>> results(scenarios.size());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, count)));
+    std::vector<std::optional<T>> results(count);
     std::atomic<std::size_t> next{0};
     std::size_t done = 0;
     std::mutex mutex;  // guards `done`, the progress callback and `failure`
     std::exception_ptr failure;
     auto worker = [&] {
-        for (std::size_t i = next++; i < scenarios.size(); i = next++) {
+        for (std::size_t i = next++; i < count; i = next++) {
             try {
-                results[i].emplace(run_scenario(scenarios[i]));
+                results[i].emplace(make(i));
             } catch (...) {
                 const std::lock_guard lock(mutex);
                 if (!failure) failure = std::current_exception();
@@ -31,7 +34,7 @@ std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned
             }
             const std::lock_guard lock(mutex);
             ++done;
-            if (progress) progress(done, scenarios.size());
+            if (progress) progress(done, count);
         }
     };
     std::vector<std::thread> pool;
@@ -39,10 +42,24 @@ std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned
     worker();
     for (std::thread& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
-    std::vector<RunMetrics> out;
+    std::vector<T> out;
     out.reserve(results.size());
     for (auto& r : results) out.push_back(std::move(*r));
     return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> run_all_figures(const std::vector<Scenario>& scenarios, unsigned threads,
+                                                 const std::function<std::vector<double>(const RunMetrics&)>& keep,
+                                                 const Progress& progress) {
+    return in_parallel<std::vector<double>>(scenarios.size(), threads, progress,
+                                            [&](std::size_t i) { return keep(run_scenario(scenarios[i])); });
+}
+
+std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads, const Progress& progress) {
+    return in_parallel<RunMetrics>(scenarios.size(), threads, progress,
+                                   [&](std::size_t i) { return run_scenario(scenarios[i]); });
 }
 
 }  // namespace cascadelab::cli

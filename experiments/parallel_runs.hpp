@@ -10,9 +10,16 @@
 
 namespace cascadelab::cli {
 
-// threads = 0: one per core. `progress` (may be empty) is called with the number of runs done,
-// from whichever thread finished one, never concurrently.
-std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads,
-                                const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Runs every scenario and keeps `keep(metrics)` of each — a row of figures, not the metrics with
+// their histograms — so that memory does not grow with the number of runs. threads = 0: one per
+// core. `progress` (may be empty) is called with the number of runs done, never concurrently.
+std::vector<std::vector<double>> run_all_figures(const std::vector<Scenario>& scenarios, unsigned threads,
+                                                 const std::function<std::vector<double>(const RunMetrics&)>& keep,
+                                                 const Progress& progress = {});
+
+// The same keeping whole metrics: for a few runs.
+std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads, const Progress& progress = {});
 
 }  // namespace cascadelab::cli

@@ -200,23 +200,37 @@ void run_sweep(const SweepArgs& a, int& result) {
             job_ids.emplace_back(p, k);
         }
     std::fprintf(stderr, "sweep: %zu grid points x %zu seeds; this shard runs %zu\n", grid.size(), a.seeds, jobs.size());
-    const std::vector<RunMetrics> runs = run_all(jobs, a.threads, [](std::size_t done, std::size_t total) {
-        if (done % 50 == 0 || done == total) std::fprintf(stderr, "\rsweep: %zu of %zu runs", done, total);
-        if (done == total) std::fputs("\n", stderr);
-    });
+    // Each run is reduced to its figures as soon as it ends: memory follows the grid, not the
+    // histograms of every run.
+    std::vector<std::string_view> names;
+    std::vector<bool> integer;
+    for (const Field& f : run_fields(RunMetrics{})) {
+        names.push_back(f.name);
+        integer.push_back(f.integer);
+    }
+    const auto figures = run_all_figures(
+        jobs, a.threads,
+        [](const RunMetrics& m) {
+            std::vector<double> v;
+            for (const Field& f : run_fields(m)) v.push_back(f.value);
+            return v;
+        },
+        [](std::size_t done, std::size_t total) {
+            if (done % 50 == 0 || done == total) std::fprintf(stderr, "\rsweep: %zu of %zu runs", done, total);
+            if (done == total) std::fputs("\n", stderr);
+        });
 
     Table table;
     table.header = {"point", "seed"};
     for (const Param& p : params) table.header.push_back(p.key);
     table.header.insert(table.header.end(), {"scenario", "architecture"});
-    if (!runs.empty())
-        for (const Field& f : run_fields(runs.front())) table.header.emplace_back(f.name);
-    for (std::size_t j = 0; j < runs.size(); ++j) {
+    for (std::string_view n : names) table.header.emplace_back(n);
+    for (std::size_t j = 0; j < figures.size(); ++j) {
         const auto [p, k] = job_ids[j];
-        std::vector<std::string> row{std::to_string(p), std::to_string(runs[j].seed)};
+        std::vector<std::string> row{std::to_string(p), std::to_string(jobs[j].seed)};
         for (const std::string& v : points[p]) row.push_back(v);
-        row.insert(row.end(), {runs[j].scenario, std::string{name(runs[j].architecture)}});
-        for (const Field& f : run_fields(runs[j])) row.push_back(format_number(f));
+        row.insert(row.end(), {jobs[j].name, std::string{name(jobs[j].architecture)}});
+        for (std::size_t f = 0; f < names.size(); ++f) row.push_back(format_number(Field{names[f], figures[j][f], integer[f]}));
         table.rows.push_back(std::move(row));
     }
     std::error_code ec;
