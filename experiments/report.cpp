@@ -17,22 +17,22 @@ std::uint64_t dropped(const RunMetrics& r) { return r.outcome(Outcome::Dropped);
 
 std::string render_table(const std::vector<RunMetrics>& runs, const std::vector<ClaimVerdict>& claims) {
     std::string out;
-    out += fmt::format("{:<14} {:<5} {:>8} {:>7} {:>7} {:>7} {:>5} {:>7} {:>8} {:>7} {:>8} {:>6} {:>9}\n",
+    out += fmt::format("{:<22} {:<5} {:>8} {:>7} {:>7} {:>7} {:>5} {:>7} {:>8} {:>7} {:>8} {:>6} {:>9}\n",
                        "scenario", "arch", "requests", "ok", "failed", "dropped", "dlq", "retries", "timeouts",
                        "breaker", "bulkhead", "budget", "attempts");
     for (const RunMetrics& r : runs) {
-        out += fmt::format("{:<14} {:<5} {:>8} {:>7} {:>7} {:>7} {:>5} {:>7} {:>8} {:>7} {:>8} {:>6} {:>8.2f}x\n",
+        out += fmt::format("{:<22} {:<5} {:>8} {:>7} {:>7} {:>7} {:>5} {:>7} {:>8} {:>7} {:>8} {:>6} {:>8.2f}x\n",
                            r.scenario, name(r.architecture), r.requests, r.ok(), r.failed(), dropped(r), dlq(r),
                            r.retries, r.attempt_timeouts, r.breaker_rejections, r.bulkhead_rejections,
                            r.budget_denials, r.amplification());
     }
     out += "\n";
-    out += fmt::format("{:<14} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>5} {:>8} {:>8} {:>7}\n",
+    out += fmt::format("{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>5} {:>8} {:>8} {:>7}\n",
                        "latency (ms)", "p50", "p95", "p99", "p99.9", "max", "svc p50", "svc p99", "max inf",
                        "max q", "opens", "thru/s", "good/s", "time s");
     for (const RunMetrics& r : runs) {
         const LatencyHistogram& l = r.latency;
-        out += fmt::format("{:<14} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>5} {:>8.0f} {:>8.0f} {:>7.2f}\n",
+        out += fmt::format("{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>6} {:>5} {:>8.0f} {:>8.0f} {:>7.2f}\n",
                            r.scenario, ms(l.p50()), ms(l.p95()), ms(l.p99()), ms(l.p999()), ms(l.max()),
                            ms(r.service_latency.p50()), ms(r.service_latency.p99()), r.max_downstream_in_flight,
                            r.max_queue_depth, r.breaker_opens, r.throughput(), r.goodput_per_s(), r.duration_s());

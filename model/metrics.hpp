@@ -4,6 +4,7 @@
 
 #include <cstdint>  // std::uint64_t
 #include <string>   // std::string
+#include <vector>   // std::vector
 
 #include "model/histogram.hpp"
 #include "model/scenario.hpp"
@@ -42,6 +43,7 @@ struct RunMetrics {
 
     // Attempt-level counts (a request may see several).
     std::uint64_t attempts = 0;            // calls that reached the downstream (refused ones included)
+    std::vector<std::uint64_t> attempts_by_tier;  // RPC: calls each tier made (the last: = attempts)
     std::uint64_t retries = 0;             // attempts or deliveries after the first
     std::uint64_t attempt_timeouts = 0;
     std::uint64_t attempt_errors = 0;

@@ -162,6 +162,31 @@ Scenario metastable_budget() {
     return s;
 }
 
+// Three tiers, A -> B -> C -> service, 1000 requests at 200/s, and the service down for 2 s.
+// With 3 attempts at every tier a request that fails reaches the service 3 x 3 x 3 = 27 times.
+RpcConfig tier(std::uint32_t attempts) {
+    RpcConfig t;
+    t.retry = RetryConfig::tutorial();
+    t.retry.max_attempts = attempts;
+    t.retry.timeout_starts_after_admission = false;
+    return t;
+}
+
+Scenario tiers(std::string name, std::string description, std::uint32_t outer, std::uint32_t inner, bool budget) {
+    Scenario s = base(std::move(name), std::move(description), Architecture::Rpc);
+    s.workload.kind = WorkloadKind::Poisson;
+    s.workload.rate_per_second = 200.0;
+    s.workload.requests = 1000;
+    s.faults = FaultSchedule({FaultWindow{FaultKind::Outage, Time::at(1_s), 2_s, 1.0}});
+    s.rpc = tier(outer);
+    s.inner_tiers = {tier(inner), tier(inner)};
+    if (budget) {
+        s.rpc.retry_budget = RetryBudgetConfig::finagle();
+        for (RpcConfig& t : s.inner_tiers) t.retry_budget = RetryBudgetConfig::finagle();
+    }
+    return s;
+}
+
 }  // namespace
 
 const std::vector<PresetInfo>& preset_catalog() {
@@ -173,6 +198,8 @@ const std::vector<PresetInfo>& preset_catalog() {
         {"event-safe", "event-driven with 1 retry, a bulkhead and a larger queue; 2400 events in 6 bursts"},
         {"healthy", "low load (50/s): RPC and event-driven, where RPC has the lower latency"},
         {"metastable", "naive RPC at 400/s tipped by a 200 ms latency spike, and the same with a retry budget", false},
+        {"tiers", "a chain A -> B -> C -> service through a 2 s outage: retries at every tier, at one tier, with budgets",
+         false},
     };
     return catalog;
 }
@@ -185,6 +212,11 @@ std::optional<std::vector<Scenario>> preset(std::string_view name) {
     if (name == "event-safe") return std::vector<Scenario>{event_safe()};
     if (name == "healthy") return std::vector<Scenario>{healthy_rpc(), healthy_event()};
     if (name == "metastable") return std::vector<Scenario>{metastable(), metastable_budget()};
+    if (name == "tiers")
+        return std::vector<Scenario>{
+            tiers("tiers-retry-everywhere", "3 tiers, 3 attempts at each", 3, 3, false),
+            tiers("tiers-retry-once", "3 tiers, 3 attempts at the client only", 3, 1, false),
+            tiers("tiers-budget", "3 tiers, 3 attempts at each within a Finagle budget per tier", 3, 3, true)};
     // One scenario of a preset that holds two, by its own name (seed-rpc, healthy-event, ...).
     for (const PresetInfo& info : preset_catalog()) {
         if (info.name == name) continue;

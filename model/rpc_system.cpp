@@ -7,6 +7,8 @@
 #include "model/rpc_system.hpp"
 
 #include <algorithm>  // std::max
+#include <array>      // std::array
+#include <deque>      // std::deque
 #include <memory>     // std::unique_ptr
 #include <optional>   // std::optional
 #include <vector>     // std::vector
@@ -27,9 +29,14 @@ namespace {
 
 // One live request. Slots are reused once a request has its outcome, so memory follows the
 // number of requests in flight, not the number of requests.
+constexpr std::uint32_t kNoParent = UINT32_MAX;
+
 struct Request {
     std::unique_ptr<Retry> retry;
     std::uint64_t number = 0;  // 1-based, in arrival order: the id shown in traces
+    std::uint32_t tier = 0;            // 0: the client; t: a call that tier t-1 made to tier t
+    std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)
+    std::uint64_t parent_token = 0;    // ...and that attempt's token
     Time started;
     Time attempt_started;       // when the current attempt reached the downstream
     std::uint64_t attempt_token = 0;
@@ -52,6 +59,54 @@ struct Deferred {
     std::uint32_t slot;
 };
 
+class RpcSystem;
+
+// Each tier's shared machines talk through their own effects, so that the tier of a breaker
+// timer (id 0 in the machine) is known, and each tier's components have their own names.
+class TierEffects final : public Effects {
+public:
+    TierEffects(RpcSystem& system, std::uint32_t tier) : system_(system), tier_(tier) {}
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
+    void cancel_timer(TimerKind kind, std::uint64_t id) override;
+    void send_attempt(std::uint64_t request, std::uint32_t attempt) override;
+    void requeue(std::uint64_t message, bool near_head) override;
+    void dead_letter(std::uint64_t message) override;
+    void permit_granted(std::uint64_t id) override;
+    void permit_rejected(std::uint64_t id) override;
+    void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
+                      std::uint64_t id) override;
+
+private:
+    RpcSystem& system_;
+    std::uint32_t tier_;
+};
+
+// Component names per tier, with static storage as traces require: the client's are plain.
+constexpr std::array<std::string_view, kMaxTiers> kBreakerNames{"breaker", "tier2.breaker", "tier3.breaker",
+                                                                 "tier4.breaker", "tier5.breaker", "tier6.breaker",
+                                                                 "tier7.breaker", "tier8.breaker"};
+constexpr std::array<std::string_view, kMaxTiers> kBulkheadNames{"bulkhead", "tier2.bulkhead", "tier3.bulkhead",
+                                                                  "tier4.bulkhead", "tier5.bulkhead", "tier6.bulkhead",
+                                                                  "tier7.bulkhead", "tier8.bulkhead"};
+constexpr std::array<std::string_view, kMaxTiers> kBudgetNames{"retry-budget", "tier2.retry-budget", "tier3.retry-budget",
+                                                                "tier4.retry-budget", "tier5.retry-budget",
+                                                                "tier6.retry-budget", "tier7.retry-budget",
+                                                                "tier8.retry-budget"};
+
+struct Tier {
+    Tier(RpcSystem& system, std::uint32_t index, const RpcConfig& c) : config(&c), effects(system, index) {
+        if (c.breaker) breaker.emplace(*c.breaker, effects, kBreakerNames[index]);
+        if (c.bulkhead) bulkhead.emplace(*c.bulkhead, effects, kBulkheadNames[index]);
+        if (c.retry_budget) budget.emplace(*c.retry_budget, effects, kBudgetNames[index]);
+    }
+    const RpcConfig* config;
+    TierEffects effects;
+    std::optional<CircuitBreaker> breaker;
+    std::optional<Bulkhead> bulkhead;
+    std::optional<RetryBudget> budget;
+    TimerGenerations breaker_timers;
+};
+
 class RpcSystem final : public Effects {
 public:
     RpcSystem(const Scenario& s, const RunOptions& options)
@@ -66,10 +121,11 @@ public:
         metrics_.scenario = s.name;
         metrics_.architecture = Architecture::Rpc;
         metrics_.seed = s.seed;
-        if (s.rpc.breaker) breaker_.emplace(*s.rpc.breaker, *this, "breaker");
-        if (s.rpc.bulkhead) bulkhead_.emplace(*s.rpc.bulkhead, *this, "bulkhead");
-        if (s.rpc.retry_budget) budget_.emplace(*s.rpc.retry_budget, *this, "retry-budget");
-        if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
+        tiers_.push_back(std::make_unique<Tier>(*this, 0, s.rpc));
+        for (const RpcConfig& inner : s.inner_tiers)
+            tiers_.push_back(std::make_unique<Tier>(*this, static_cast<std::uint32_t>(tiers_.size()), inner));
+        metrics_.attempts_by_tier.assign(tiers_.size(), 0);
+        if (tiers_[0]->breaker) metrics_.breaker_open.record(Time{}, 0.0);
     }
 
     RunMetrics run() {
@@ -86,9 +142,11 @@ public:
             if (r.retry) metrics_.unhandled_events += r.retry->unhandled_events();
         }
         metrics_.unhandled_events += unhandled_effects_ + retired_unhandled_;
-        if (breaker_) metrics_.unhandled_events += breaker_->unhandled_events();
-        if (bulkhead_) metrics_.unhandled_events += bulkhead_->unhandled_events();
-        if (budget_) metrics_.unhandled_events += budget_->unhandled_events();
+        for (const auto& t : tiers_) {
+            if (t->breaker) metrics_.unhandled_events += t->breaker->unhandled_events();
+            if (t->bulkhead) metrics_.unhandled_events += t->bulkhead->unhandled_events();
+            if (t->budget) metrics_.unhandled_events += t->budget->unhandled_events();
+        }
         return std::move(metrics_);
     }
 
@@ -115,18 +173,20 @@ public:
     void transitioned(std::string_view component, std::string_view from, std::string_view event,
                       std::string_view to, std::uint64_t id) override {
         // Retry and bulkhead ids are slots; show the request number instead.
-        const bool slot_id = component == "retry" || component == "bulkhead";
+        const bool slot_id = component == "retry" || component.ends_with("bulkhead");
         const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
         if (component == "breaker") on_breaker_transition(to);
+        else if (component.ends_with("breaker") && to == "Open") ++metrics_.breaker_opens;
         if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
         if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
     }
 
 private:
+    // Breaker timers are per tier (TierEffects passes the tier as the id); the others per slot.
     TimerGenerations& timers_of(TimerKind kind, std::uint64_t id) {
         switch (kind) {
             case TimerKind::BreakerOpenWait:
-            case TimerKind::BreakerHalfOpenWait: return breaker_timers_;
+            case TimerKind::BreakerHalfOpenWait: return tiers_[id]->breaker_timers;
             default: return slots_[id].timers;
         }
     }
@@ -179,26 +239,39 @@ private:
         return static_cast<std::uint32_t>(slots_.size() - 1);
     }
 
+    Tier& tier_of(std::uint32_t slot) { return *tiers_[slots_[slot].tier]; }
+
     void on_arrival() {
         schedule_next_arrival();
         const Time now = sim_.now();
-        const std::uint32_t s = allocate_slot();
-        Request& r = slots_[s];
-        r.number = ++metrics_.requests;
+        ++metrics_.requests;
         metrics_.arrivals.record(now);
         metrics_.last_arrival = now;
+        ++in_system_;
+        start_request(0, kNoParent, 0, metrics_.requests);
+    }
+
+    // A request at `tier`: a client request (tier 0), or the call an attempt of tier - 1 makes.
+    void start_request(std::uint32_t tier_index, std::uint32_t parent, std::uint64_t parent_token, std::uint64_t number) {
+        const Time now = sim_.now();
+        const std::uint32_t s = allocate_slot();
+        Request& r = slots_[s];
+        Tier& t = *tiers_[tier_index];
+        r.number = number;
+        r.tier = tier_index;
+        r.parent = parent;
+        r.parent_token = parent_token;
         r.started = now;
         r.attempt = 0;
         r.settled = false;
         r.retry_counted = false;
         r.attempt_open = r.work_counted = r.holds_slot = r.waiting_for_slot = false;
-        ++in_system_;
-        r.retry = std::make_unique<Retry>(scenario_.rpc.retry, s, *this, backoff_rng_, budget_ ? &*budget_ : nullptr);
-        if (budget_) budget_->signal(now, BudgetSignal::RequestStarted);
+        r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr);
+        if (t.budget) t.budget->signal(now, BudgetSignal::RequestStarted);
 
-        if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerRequest) {
-            r.permit = breaker_->call_requested(now);
-            breaker_permits_ += r.permit.permitted ? 1 : 0;
+        if (t.breaker && t.config->breaker_scope == BreakerScope::PerRequest) {
+            r.permit = t.breaker->call_requested(now);
+            if (tier_index == 0) breaker_permits_ += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 // Refused before the first attempt: the retry machine never starts.
                 ++metrics_.breaker_rejections;
@@ -214,30 +287,31 @@ private:
         Request& r = slots_[s];
         if (r.settled) return;
         const Time now = sim_.now();
+        Tier& t = *tiers_[r.tier];
         ++r.attempt;
-        max_attempt_number_ = std::max(max_attempt_number_, r.attempt);
+        if (r.tier == 0) max_attempt_number_ = std::max(max_attempt_number_, r.attempt);
         if (r.attempt > 1) ++metrics_.retries;
-        if (breaker_ && scenario_.rpc.breaker_scope == BreakerScope::PerAttempt) {
-            r.permit = breaker_->call_requested(now);
-            breaker_permits_ += r.permit.permitted ? 1 : 0;
+        if (t.breaker && t.config->breaker_scope == BreakerScope::PerAttempt) {
+            r.permit = t.breaker->call_requested(now);
+            if (r.tier == 0) breaker_permits_ += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 ++metrics_.breaker_rejections;
                 attempt_failed(s, AttemptOutcome::BreakerRejected);
                 return;
             }
         }
-        if (!bulkhead_) {
+        if (!t.bulkhead) {
             send_to_downstream(s);
             return;
         }
-        switch (bulkhead_->permit_requested(now, s)) {
+        switch (t.bulkhead->permit_requested(now, s)) {
             case PermitDecision::Admitted:
                 r.holds_slot = true;
                 send_to_downstream(s);
                 break;
             case PermitDecision::Queued:
                 r.waiting_for_slot = true;
-                metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, bulkhead_->waiting());
+                metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, t.bulkhead->waiting());
                 break;
             case PermitDecision::Rejected: bulkhead_refused(s); break;
         }
@@ -248,7 +322,7 @@ private:
         if (r.stale_waits > 0) {
             // The grant is for an attempt the caller already gave up on (FIFO: its entry is older).
             --r.stale_waits;
-            bulkhead_->permit_released(sim_.now());
+            tier_of(s).bulkhead->permit_released(sim_.now());
             maybe_free(s);
             return;
         }
@@ -276,10 +350,21 @@ private:
         attempt_failed(s, AttemptOutcome::BulkheadRejected);
     }
 
+    // The admitted attempt goes to the next tier (as a request of its own) or, from the last
+    // tier, to the service.
     void send_to_downstream(std::uint32_t s) {
         Request& r = slots_[s];
         const Time now = sim_.now();
-        if (scenario_.rpc.retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
+        if (tier_of(s).config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
+        ++metrics_.attempts_by_tier[r.tier];
+        if (r.tier + 1 < tiers_.size()) {
+            r.attempt_token = ++attempt_tokens_;
+            r.attempt_open = true;
+            r.work_counted = false;
+            r.attempt_started = now;
+            start_request(r.tier + 1, s, r.attempt_token, r.number);
+            return;
+        }
         const AttemptPlan plan = downstream_.start(now);
         ++metrics_.attempts;
         r.attempt_token = ++attempt_tokens_;
@@ -317,18 +402,19 @@ private:
         Request& r = slots_[s];
         if (!r.holds_slot) return;
         r.holds_slot = false;
-        bulkhead_->permit_released(sim_.now());
+        tier_of(s).bulkhead->permit_released(sim_.now());
     }
 
     // Per attempt: the outcome goes with the attempt's own permit. Per request (the tutorial):
     // the first attempt has the request's permit, later ones are recorded too ("every attempt
     // outcome is recorded") with epoch 0, which counts in Closed and is ignored as late elsewhere.
     void record_in_breaker(std::uint32_t s, Duration took, bool failed) {
-        if (!breaker_) return;
+        Tier& t = tier_of(s);
+        if (!t.breaker) return;
         Request& r = slots_[s];
         BreakerPermit permit = r.permit;
-        if (!permit.permitted && scenario_.rpc.breaker_scope == BreakerScope::PerRequest) permit = {true, 0};
-        if (permit.permitted) breaker_->call_completed(sim_.now(), permit, took, failed);
+        if (!permit.permitted && t.config->breaker_scope == BreakerScope::PerRequest) permit = {true, 0};
+        if (permit.permitted) t.breaker->call_completed(sim_.now(), permit, took, failed);
         r.permit = BreakerPermit{};
     }
 
@@ -359,14 +445,15 @@ private:
         const Time now = sim_.now();
         switch (e.timer) {
             case TimerKind::BreakerOpenWait:
-                if (breaker_timers_[e.timer] == e.token) breaker_->open_wait_elapsed(now);
+                if (tiers_[e.index]->breaker_timers[e.timer] == e.token) tiers_[e.index]->breaker->open_wait_elapsed(now);
                 return;
             case TimerKind::BreakerHalfOpenWait:
-                if (breaker_timers_[e.timer] == e.token) breaker_->half_open_wait_elapsed(now);
+                if (tiers_[e.index]->breaker_timers[e.timer] == e.token)
+                    tiers_[e.index]->breaker->half_open_wait_elapsed(now);
                 return;
             case TimerKind::BulkheadWait:
                 // Also for a settled request: its stale queue entry must still expire.
-                if (slots_[e.index].timers[e.timer] == e.token) bulkhead_->wait_expired(now, e.index);
+                if (slots_[e.index].timers[e.timer] == e.token) tier_of(e.index).bulkhead->wait_expired(now, e.index);
                 return;
             default: break;
         }
@@ -376,7 +463,7 @@ private:
             case TimerKind::RetryAttemptTimeout:
                 ++metrics_.attempt_timeouts;
                 leave_attempt(e.index);
-                record_in_breaker(e.index, scenario_.rpc.retry.per_attempt_timeout, true);
+                record_in_breaker(e.index, tier_of(e.index).config->retry.per_attempt_timeout, true);
                 attempt_failed(e.index, AttemptOutcome::Timeout);
                 break;
             case TimerKind::RetryBackoff:
@@ -396,9 +483,10 @@ private:
     void attempt_succeeded(std::uint32_t s) {
         Request& r = slots_[s];
         const Time now = sim_.now();
-        if (budget_) budget_->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded);
+        Tier& t = tier_of(s);
+        if (t.budget) t.budget->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded);
         end_counted_retry(s);
-        metrics_.service_latency.record(now - r.attempt_started);
+        if (r.tier == 0) metrics_.service_latency.record(now - r.attempt_started);
         r.retry->attempt_succeeded(now);
         after_retry_event(s);
     }
@@ -407,15 +495,18 @@ private:
         Request& r = slots_[s];
         const Time now = sim_.now();
         r.last_failure = outcome;
-        if (budget_) budget_->signal(now, BudgetSignal::AttemptFailed);
+        Tier& t = tier_of(s);
+        if (t.budget) t.budget->signal(now, BudgetSignal::AttemptFailed);
         end_counted_retry(s);
-        const std::uint64_t denied_before = budget_ ? budget_->denied() : 0;
+        const std::uint64_t denied_before = t.budget ? t.budget->denied() : 0;
         r.retry->attempt_failed(now, outcome);
-        if (budget_ && budget_->denied() > denied_before) ++metrics_.budget_denials;
+        if (t.budget && t.budget->denied() > denied_before) ++metrics_.budget_denials;
         if (r.retry->state() == RetryState::BackingOff) {
-            ++retries_decided_;
-            max_backoff_ = std::max(max_backoff_, r.retry->last_backoff());
-            if (budget_) r.retry_counted = true;
+            if (r.tier == 0) {
+                ++retries_decided_;
+                max_backoff_ = std::max(max_backoff_, r.retry->last_backoff());
+            }
+            if (t.budget) r.retry_counted = true;
         }
         after_retry_event(s);
     }
@@ -423,9 +514,10 @@ private:
     // Envoy counts a granted retry as active until that retry's attempt ends (or the request does).
     void end_counted_retry(std::uint32_t s) {
         Request& r = slots_[s];
-        if (!budget_ || !r.retry_counted) return;
+        Tier& t = tier_of(s);
+        if (!t.budget || !r.retry_counted) return;
         r.retry_counted = false;
-        budget_->signal(sim_.now(), BudgetSignal::RetryFinished);
+        t.budget->signal(sim_.now(), BudgetSignal::RetryFinished);
     }
 
     void after_retry_event(std::uint32_t s) {
@@ -455,19 +547,40 @@ private:
         Request& r = slots_[s];
         const Time now = sim_.now();
         r.settled = true;
-        --in_system_;
-        ++metrics_.outcomes[static_cast<std::size_t>(outcome)];
-        metrics_.finished_at = now;
-        metrics_.latency.record(now - r.started);
-        if (outcome == Outcome::Ok) {
-            metrics_.ok_latency.record(now - r.started);
-            metrics_.goodput.record(now);
-        }
         end_counted_retry(s);
-        if (budget_) budget_->signal(now, BudgetSignal::RequestFinished);
+        if (Tier& t = tier_of(s); t.budget) t.budget->signal(now, BudgetSignal::RequestFinished);
         // Whatever timer the request still had is stale from now on, for whoever reuses the slot.
         for (TimerKind k : {TimerKind::RetryAttemptTimeout, TimerKind::RetryBackoff, TimerKind::RetryDeadline}) ++r.timers[k];
+        const std::uint32_t parent = r.parent;
+        const std::uint64_t parent_token = r.parent_token;
+        if (r.tier == 0) {
+            --in_system_;
+            ++metrics_.outcomes[static_cast<std::size_t>(outcome)];
+            metrics_.finished_at = now;
+            metrics_.latency.record(now - r.started);
+            if (outcome == Outcome::Ok) {
+                metrics_.ok_latency.record(now - r.started);
+                metrics_.goodput.record(now);
+            }
+        }
         maybe_free(s);
+        if (parent != kNoParent) inner_request_settled(parent, parent_token, outcome == Outcome::Ok);
+    }
+
+    // A call to the next tier ended: to the caller's attempt it is a response (ok, or an error
+    // whatever the inner reason), unless the caller stopped waiting for it.
+    void inner_request_settled(std::uint32_t parent, std::uint64_t token, bool ok) {
+        Request& p = slots_[parent];
+        if (p.settled || !p.attempt_open || p.attempt_token != token) return;
+        p.attempt_open = false;
+        release_bulkhead(parent);
+        record_in_breaker(parent, sim_.now() - p.attempt_started, !ok);
+        if (ok) {
+            attempt_succeeded(parent);
+        } else {
+            ++metrics_.attempt_errors;
+            attempt_failed(parent, AttemptOutcome::Error);
+        }
     }
 
     // A settled request's slot is reused once no stale bulkhead entry can still name it.
@@ -494,15 +607,16 @@ private:
         snap.max_backoff = max_backoff_;
         snap.breaker_permits = breaker_permits_;
         snap.downstream_in_flight = downstream_.in_flight();
-        if (bulkhead_) {
-            snap.bulkhead_active = bulkhead_->active();
-            snap.bulkhead_limit = scenario_.rpc.bulkhead->max_concurrent_calls;
+        const Tier& client = *tiers_[0];  // the invariants watch the client tier
+        if (client.bulkhead) {
+            snap.bulkhead_active = client.bulkhead->active();
+            snap.bulkhead_limit = client.config->bulkhead->max_concurrent_calls;
         }
-        if (breaker_) {
+        if (client.breaker) {
             snap.has_breaker = true;
-            snap.breaker_state = breaker_->state();
-            snap.breaker_probes = breaker_->probes_in_flight();
-            snap.breaker_probe_limit = scenario_.rpc.breaker->permitted_number_of_calls_in_half_open_state;
+            snap.breaker_state = client.breaker->state();
+            snap.breaker_probes = client.breaker->probes_in_flight();
+            snap.breaker_probe_limit = client.config->breaker->permitted_number_of_calls_in_half_open_state;
         }
         return snap;
     }
@@ -515,11 +629,8 @@ private:
     Downstream downstream_;
     ArrivalGenerator arrivals_;
     Rng backoff_rng_;
-    std::optional<CircuitBreaker> breaker_;
-    std::optional<Bulkhead> bulkhead_;
-    std::optional<RetryBudget> budget_;
-    TimerGenerations breaker_timers_;
-    std::vector<Request> slots_;
+    std::vector<std::unique_ptr<Tier>> tiers_;
+    std::deque<Request> slots_;  // a deque: starting an inner request never moves a caller's slot
     std::vector<std::uint32_t> free_;
     std::vector<Deferred> deferred_;
     std::uint64_t attempt_tokens_ = 0;
@@ -532,6 +643,24 @@ private:
     std::uint32_t max_attempt_number_ = 0;
     Duration max_backoff_;
 };
+
+void TierEffects::start_timer(TimerKind kind, std::uint64_t id, Duration after) {
+    const bool breaker = kind == TimerKind::BreakerOpenWait || kind == TimerKind::BreakerHalfOpenWait;
+    system_.start_timer(kind, breaker ? tier_ : id, after);
+}
+void TierEffects::cancel_timer(TimerKind kind, std::uint64_t id) {
+    const bool breaker = kind == TimerKind::BreakerOpenWait || kind == TimerKind::BreakerHalfOpenWait;
+    system_.cancel_timer(kind, breaker ? tier_ : id);
+}
+void TierEffects::send_attempt(std::uint64_t request, std::uint32_t attempt) { system_.send_attempt(request, attempt); }
+void TierEffects::requeue(std::uint64_t message, bool near_head) { system_.requeue(message, near_head); }
+void TierEffects::dead_letter(std::uint64_t message) { system_.dead_letter(message); }
+void TierEffects::permit_granted(std::uint64_t id) { system_.permit_granted(id); }
+void TierEffects::permit_rejected(std::uint64_t id) { system_.permit_rejected(id); }
+void TierEffects::transitioned(std::string_view component, std::string_view from, std::string_view event,
+                               std::string_view to, std::uint64_t id) {
+    system_.transitioned(component, from, event, to, id);
+}
 
 }  // namespace
 

@@ -19,7 +19,16 @@ void Scenario::validate() const {
         if (rpc.bulkhead) rpc.bulkhead->validate();
         rpc.retry.validate();
         if (rpc.retry_budget) rpc.retry_budget->validate();
+        require(inner_tiers.size() < kMaxTiers, "rpc", "inner_tiers", inner_tiers.size(),
+                fmt::format("at most {} tiers behind the client", kMaxTiers - 1));
+        for (const RpcConfig& t : inner_tiers) {
+            if (t.breaker) t.breaker->validate();
+            if (t.bulkhead) t.bulkhead->validate();
+            t.retry.validate();
+            if (t.retry_budget) t.retry_budget->validate();
+        }
     } else {
+        require(inner_tiers.empty(), "event", "inner_tiers", inner_tiers.size(), "tiers are for the RPC architecture");
         constexpr std::string_view s = "event";
         require(event.queue_capacity >= 1, s, "queue_capacity", event.queue_capacity, "must be at least 1");
         require(event.consumers >= 1 && event.consumers <= 100'000, s, "consumers", event.consumers,

@@ -38,6 +38,9 @@ struct RpcConfig {
     std::optional<RetryBudgetConfig> retry_budget;
 };
 
+// An RPC chain is at most this deep: the client and seven inner tiers.
+inline constexpr std::size_t kMaxTiers = 8;
+
 struct EventConfig {
     std::uint64_t queue_capacity = 5000;  // publishes beyond it are rejected (reject-publish)
     std::uint32_t consumers = 16;
@@ -64,6 +67,10 @@ struct Scenario {
     DownstreamConfig downstream;
     FaultSchedule faults;
     RpcConfig rpc;
+    // RPC only: tiers behind the client, in call order (A -> B -> C: rpc is A, inner_tiers B and
+    // C). Each has its own breaker, bulkhead, retry and budget; the last calls the downstream
+    // service. Empty: the client calls the service directly.
+    std::vector<RpcConfig> inner_tiers;
     EventConfig event;
     MetricsConfig metrics;
     // Stop the run at this time even if work remains (0 = run until everything is settled).

@@ -413,6 +413,18 @@ FaultSchedule read_faults(const json& j) {
     return FaultSchedule{std::move(windows)};
 }
 
+RpcConfig read_rpc(const json& j, const std::string& path) {
+    Object ro(j, path);
+    RpcConfig c;
+    if (const json* b = ro.child("breaker", true)) c.breaker = read_breaker(*b, path + ".breaker");
+    ro.choice("breaker_scope", c.breaker_scope, kScopes);
+    if (const json* b = ro.child("bulkhead", true)) c.bulkhead = read_bulkhead(*b, path + ".bulkhead");
+    if (const json* rt = ro.child("retry")) c.retry = read_retry(*rt, path + ".retry");
+    if (const json* b = ro.child("retry_budget", true)) c.retry_budget = read_budget(*b, path + ".retry_budget");
+    ro.finish();
+    return c;
+}
+
 Scenario read_scenario(const json& j) {
     Object o(j, "");
     Scenario s;
@@ -436,18 +448,18 @@ Scenario read_scenario(const json& j) {
 
     // Only the section of the chosen architecture is allowed.
     const bool rpc = s.architecture == Architecture::Rpc;
+    if (!rpc && o.has("inner_tiers")) o.fail("inner_tiers", j.at("inner_tiers"), "does not apply to architecture event");
     if (o.has(rpc ? "event" : "rpc"))
         o.fail(rpc ? "event" : "rpc", j.at(rpc ? "event" : "rpc"),
                fmt::format("does not apply to architecture {}", name(s.architecture)));
     if (rpc) {
-        if (const json* r = o.child("rpc")) {
-            Object ro(*r, "rpc");
-            if (const json* b = ro.child("breaker", true)) s.rpc.breaker = read_breaker(*b, "rpc.breaker");
-            ro.choice("breaker_scope", s.rpc.breaker_scope, kScopes);
-            if (const json* b = ro.child("bulkhead", true)) s.rpc.bulkhead = read_bulkhead(*b, "rpc.bulkhead");
-            if (const json* rt = ro.child("retry")) s.rpc.retry = read_retry(*rt, "rpc.retry");
-            if (const json* b = ro.child("retry_budget", true)) s.rpc.retry_budget = read_budget(*b, "rpc.retry_budget");
-            ro.finish();
+        if (const json* r = o.child("rpc")) s.rpc = read_rpc(*r, "rpc");
+        if (const json* tiers = o.child("inner_tiers")) {
+            if (!tiers->is_array()) o.fail("inner_tiers", *tiers, "must be an array of tier objects (like rpc)");
+            if (tiers->size() >= kMaxTiers)
+                o.fail("inner_tiers", json(tiers->size()), fmt::format("at most {} tiers behind the client", kMaxTiers - 1));
+            for (std::size_t i = 0; i < tiers->size(); ++i)
+                s.inner_tiers.push_back(read_rpc((*tiers)[i], fmt::format("inner_tiers[{}]", i)));
         }
     } else if (const json* e = o.child("event")) {
         Object eo(*e, "event");
@@ -570,6 +582,25 @@ ordered_json write_workload(const WorkloadConfig& w) {
 
 ordered_json optional_or_null(const auto& opt, auto write) { return opt ? write(*opt) : ordered_json(nullptr); }
 
+ordered_json write_rpc(const RpcConfig& r) {
+    const RetryConfig& rt = r.retry;
+    return ordered_json{
+        {"breaker", optional_or_null(r.breaker, write_breaker)},
+        {"breaker_scope", name_of(r.breaker_scope, kScopes)},
+        {"bulkhead", optional_or_null(r.bulkhead, write_bulkhead)},
+        {"retry",
+         ordered_json{{"max_attempts", rt.max_attempts},
+                      {"per_attempt_timeout_ms", ms(rt.per_attempt_timeout)},
+                      {"timeout_starts_after_admission", rt.timeout_starts_after_admission},
+                      {"overall_deadline_ms", ms(rt.overall_deadline)},
+                      {"backoff", write_backoff(rt.backoff)},
+                      {"retry_on", ordered_json{{"error", rt.retry_on.error},
+                                                {"timeout", rt.retry_on.timeout},
+                                                {"breaker_rejected", rt.retry_on.breaker_rejected},
+                                                {"bulkhead_rejected", rt.retry_on.bulkhead_rejected}}}}},
+        {"retry_budget", optional_or_null(r.retry_budget, write_budget)}};
+}
+
 }  // namespace
 
 std::vector<Scenario> scenarios_from_json(std::string_view text) {
@@ -629,23 +660,10 @@ std::string scenario_to_json(const Scenario& s) {
     }
     j["faults"] = std::move(faults);
     if (s.architecture == Architecture::Rpc) {
-        const RpcConfig& r = s.rpc;
-        const RetryConfig& rt = r.retry;
-        j["rpc"] = ordered_json{
-            {"breaker", optional_or_null(r.breaker, write_breaker)},
-            {"breaker_scope", name_of(r.breaker_scope, kScopes)},
-            {"bulkhead", optional_or_null(r.bulkhead, write_bulkhead)},
-            {"retry",
-             ordered_json{{"max_attempts", rt.max_attempts},
-                          {"per_attempt_timeout_ms", ms(rt.per_attempt_timeout)},
-                          {"timeout_starts_after_admission", rt.timeout_starts_after_admission},
-                          {"overall_deadline_ms", ms(rt.overall_deadline)},
-                          {"backoff", write_backoff(rt.backoff)},
-                          {"retry_on", ordered_json{{"error", rt.retry_on.error},
-                                                    {"timeout", rt.retry_on.timeout},
-                                                    {"breaker_rejected", rt.retry_on.breaker_rejected},
-                                                    {"bulkhead_rejected", rt.retry_on.bulkhead_rejected}}}}},
-            {"retry_budget", optional_or_null(r.retry_budget, write_budget)}};
+        j["rpc"] = write_rpc(s.rpc);
+        ordered_json tiers = ordered_json::array();
+        for (const RpcConfig& t : s.inner_tiers) tiers.push_back(write_rpc(t));
+        j["inner_tiers"] = std::move(tiers);
     } else {
         const EventConfig& e = s.event;
         j["event"] = ordered_json{

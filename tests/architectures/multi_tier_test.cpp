@@ -1,0 +1,86 @@
+// Retries multiply across tiers: with retries at every tier, the attempts reaching the last tier
+// grow as the product of the tiers' attempt counts; retrying at one tier, or a budget, bounds it.
+#include <gtest/gtest.h>
+
+#include "checked_run.hpp"
+#include "model/presets.hpp"
+
+namespace cascadelab {
+namespace {
+
+using namespace literals;
+using testing::checked_run;
+
+// N requests into a chain whose service is down for the whole run: every attempt fails fast.
+Scenario chain(std::vector<std::uint32_t> attempts, std::uint64_t requests) {
+    Scenario s;
+    s.name = "chain";
+    s.architecture = Architecture::Rpc;
+    s.workload.kind = WorkloadKind::Burst;
+    s.workload.burst_size = 1;
+    s.workload.bursts = requests;
+    s.workload.gap = 5_ms;
+    s.faults = FaultSchedule({FaultWindow{FaultKind::Outage, Time{}, 3600_s, 1.0}});
+    auto tier = [](std::uint32_t n) {
+        RpcConfig t;
+        t.retry = RetryConfig::tutorial();
+        t.retry.max_attempts = n;
+        return t;
+    };
+    s.rpc = tier(attempts[0]);
+    for (std::size_t i = 1; i < attempts.size(); ++i) s.inner_tiers.push_back(tier(attempts[i]));
+    return s;
+}
+
+TEST(MultiTier, AttemptsMultiplyAcrossTiers) {
+    const RunMetrics m = checked_run(chain({3, 3, 3}, 100));
+    ASSERT_EQ(m.attempts_by_tier.size(), 3u);
+    EXPECT_EQ(m.attempts_by_tier[0], 300u);
+    EXPECT_EQ(m.attempts_by_tier[1], 900u);
+    EXPECT_EQ(m.attempts_by_tier[2], 2700u);
+    EXPECT_EQ(m.attempts, 2700u);  // every one of them reached the service
+    EXPECT_DOUBLE_EQ(m.amplification(), 27.0);
+    // The client's 120 ms timeout often expires while the inner tiers still retry: the inner work
+    // goes on regardless (nobody cancels it), which is why the product holds.
+    EXPECT_EQ(m.outcome(Outcome::Error) + m.outcome(Outcome::Timeout), 100u);
+}
+
+TEST(MultiTier, TheProductHoldsForUnevenTiers) {
+    const RunMetrics m = checked_run(chain({2, 4, 1, 3}, 50));
+    EXPECT_EQ(m.attempts, 50u * 2 * 4 * 1 * 3);
+}
+
+TEST(MultiTier, RetryingAtOneTierOnlyKeepsItLinear) {
+    const RunMetrics m = checked_run(chain({3, 1, 1}, 100));
+    EXPECT_EQ(m.attempts, 300u);
+}
+
+TEST(MultiTier, ABudgetAtEveryTierBoundsIt) {
+    Scenario s = chain({3, 3, 3}, 1000);
+    s.rpc.retry_budget = RetryBudgetConfig::finagle();
+    for (RpcConfig& t : s.inner_tiers) t.retry_budget = RetryBudgetConfig::finagle();
+    const RunMetrics m = checked_run(s);
+    // Finagle lets each tier retry 20 % of its requests plus 100: at most (1.2)^3 N plus reserves.
+    EXPECT_LT(m.attempts, 2500u);
+    EXPECT_GT(m.budget_denials, 0u);
+}
+
+TEST(MultiTier, ThePresetShowsAllThree) {
+    const std::vector<Scenario> v = *preset("tiers");
+    ASSERT_EQ(v.size(), 3u);
+    const RunMetrics everywhere = checked_run(v[0]);
+    const RunMetrics once = checked_run(v[1]);
+    const RunMetrics budget = checked_run(v[2]);
+    EXPECT_GT(everywhere.amplification(), 5.0);
+    EXPECT_LT(once.amplification(), everywhere.amplification() / 3);
+    EXPECT_LT(budget.amplification(), everywhere.amplification() / 3);
+}
+
+TEST(MultiTier, TiersAreForRpcAndAtMostEight) {
+    Scenario s = chain({2, 2}, 1);
+    s.inner_tiers.resize(kMaxTiers, s.rpc);
+    EXPECT_THROW(s.validate(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace cascadelab
