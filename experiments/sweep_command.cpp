@@ -142,7 +142,26 @@ struct SweepArgs {
     std::string shard;
     std::string out;
     bool plot = false;
+    std::string table;  // a figure to print as a grid over the two parameters
 };
+
+// The mean of one figure per grid point, as a grid: rows the second parameter, columns the first.
+std::string grid_text(const Table& runs, const std::vector<Param>& params, const std::string& figure) {
+    const auto column = std::find(runs.header.begin(), runs.header.end(), figure);
+    if (column == runs.header.end()) throw BadInput(fmt::format("--table {}: no such figure (see runs.csv)", figure));
+    const auto c = static_cast<std::size_t>(column - runs.header.begin());
+    std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
+    for (const auto& r : runs.rows) cells[{r[2], r[3]}].push_back(std::stod(r[c]));
+    std::string out = fmt::format("{} (mean over seeds): rows {}, columns {}\n{:>12}", figure, params[1].key, params[0].key, "");
+    for (const std::string& x : params[0].values) out += fmt::format(" {:>9}", x);
+    out += "\n";
+    for (const std::string& y : params[1].values) {
+        out += fmt::format("{:>12}", y);
+        for (const std::string& x : params[0].values) out += fmt::format(" {:>9.3g}", estimate(cells[{x, y}]).mean);
+        out += "\n";
+    }
+    return out;
+}
 
 void run_sweep(const SweepArgs& a, int& result) {
     if (a.out.empty()) throw BadInput("--out is required: the directory for runs.csv, summary.csv and summary.json");
@@ -239,6 +258,11 @@ void run_sweep(const SweepArgs& a, int& result) {
     write_text(fs::path(a.out) / "runs.csv", to_csv(table));
     write_summary(table, params.size(), a.out);
     std::fprintf(stderr, "sweep: wrote %s/runs.csv, summary.csv, summary.json\n", a.out.c_str());
+    if (!a.table.empty()) {
+        if (params.size() != 2) throw BadInput("--table prints a grid over two parameters: give exactly two --param");
+        if (shard_count != 1) throw BadInput("--table needs the whole grid: run it without --shard (or on merged output)");
+        std::fputs(grid_text(table, params, a.table).c_str(), stdout);
+    }
     if (a.plot) {
         if (params.size() != 2) throw BadInput("--plot draws heatmaps over two parameters: give exactly two --param");
         for (const char* z : {"goodput_per_s", "latency_p99_ms", "amplification", "tail_goodput_ratio"})
@@ -295,6 +319,8 @@ void add_sweep_command(CLI::App& app, int& result) {
     cmd->add_option("--shard", a->shard, "Run slice I of N (job i runs in shard i mod N + 1)")->type_name("I/N");
     cmd->add_option("--out", a->out, "Output directory")->type_name("DIR");
     cmd->add_flag("--plot", a->plot, "Also draw heatmaps (SVG and PNG, gnuplot) over the two parameters");
+    cmd->add_option("--table", a->table, "Print one figure's mean as a grid over the two parameters (e.g. goodput_per_s)")
+        ->type_name("FIGURE");
     cmd->callback([a, &result] { run_sweep(*a, result); });
 
     auto m = std::make_shared<MergeArgs>();
