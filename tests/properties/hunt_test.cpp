@@ -59,6 +59,16 @@ TEST(Hunt, TheSameNaiveSystemWithARetryBudgetRecovers) {
     EXPECT_FALSE(recovery.found) << describe(recovery.violation);
 }
 
+// The metastable preset pair: the hunt finds a small trigger that tips the naive caller into its
+// bad state, and nothing for the caller with a retry budget.
+TEST(Hunt, FindsTheSmallestTriggerOfTheMetastableFailure) {
+    const HuntResult naive = hunt("recovery", setup_of("metastable-naive"), quick());
+    ASSERT_TRUE(naive.found);
+    expect_small(naive.minimal);
+    const HuntResult budget = hunt("recovery", setup_of("metastable-budget"), quick());
+    EXPECT_FALSE(budget.found) << describe(budget.minimal);
+}
+
 TEST(Hunt, ReplayingTheMinimalScheduleGivesTheSameVerdict) {
     const HuntSetup h = setup_of("rpc-naive");
     const HuntResult r = hunt("recovery", h, quick());
