@@ -13,6 +13,8 @@
 #include <vector>     // std::vector
 
 #include "model/downstream.hpp"
+#include "model/downstream_call.hpp"
+#include "model/slot_pool.hpp"
 #include "model/rng.hpp"
 #include "model/simulator.hpp"
 #include "model/system_event.hpp"
@@ -42,15 +44,12 @@ struct Worker {
     std::unique_ptr<Consumer> machine;
     std::uint32_t letter = 0;  // valid while the consumer holds one
     bool holding = false;
-    bool attempt_open = false;
-    bool work_counted = false;
+    DownstreamCall call;  // the delivery's call to the service
     bool holds_slot = false;
     bool waiting_for_slot = false;
     std::uint32_t stale_waits = 0;
     BreakerPermit permit;
-    std::uint64_t attempt_token = 0;
     std::uint64_t delivery_token = 0;  // tells a stale Deliver (consumer timed out) apart
-    Time attempt_started;
     TimerGenerations timers;
 };
 
@@ -70,6 +69,7 @@ public:
           metrics_(s.metrics.window),
           downstream_(s.downstream, s.faults, streams_.stream("downstream.latency"),
                       streams_.stream("downstream.failure")),
+          desk_(downstream_, metrics_, sim_, s.downstream.on_timeout),
           arrivals_(s.workload, streams_.stream("workload")),
           backoff_rng_(streams_.stream("message.backoff")) {
         metrics_.scenario = s.name;
@@ -133,7 +133,7 @@ public:
                       std::string_view to, std::uint64_t id) override {
         const bool letter_id = component == "message";
         const std::uint64_t shown = letter_id && id < letters_.size() ? letters_[id].number : id;
-        if (component == "breaker") on_breaker_transition(to);
+        if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
         if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
         if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
     }
@@ -146,13 +146,6 @@ private:
             case TimerKind::MessageRedelivery: return letters_[id].timers;
             default: return workers_[id].timers;  // BulkheadWait, ConsumerProcessingTimeout
         }
-    }
-
-    void on_breaker_transition(std::string_view to) {
-        if (to == "Open") ++metrics_.breaker_opens;
-        const double level = to == "Open" || to == "ForcedOpen" ? 1.0 : to == "HalfOpen" ? 0.5 : 0.0;
-        if (to == "Open" || to == "ForcedOpen" || to == "HalfOpen" || to == "Closed")
-            metrics_.breaker_open.record(sim_.now(), level);
     }
 
     // --- the event loop ------------------------------------------------------------------------
@@ -191,20 +184,10 @@ private:
             sim_.schedule_at(*at, SystemEvent{SystemEventKind::Arrival, TimerKind::RetryBackoff, false, false, 0, 0});
     }
 
-    std::uint32_t allocate_letter() {
-        if (!free_.empty()) {
-            const std::uint32_t s = free_.back();
-            free_.pop_back();
-            return s;
-        }
-        letters_.emplace_back();
-        return static_cast<std::uint32_t>(letters_.size() - 1);
-    }
-
     // A publish leaves the producer; it reaches the queue after the publish hop.
     void on_arrival() {
         schedule_next_arrival();
-        const std::uint32_t s = allocate_letter();
+        const std::uint32_t s = letters_.acquire();
         Letter& l = letters_[s];
         l.number = ++metrics_.requests;
         metrics_.arrivals.record(sim_.now());
@@ -352,20 +335,11 @@ private:
 
     void call_downstream(std::uint32_t w) {
         Worker& wk = workers_[w];
-        const Time now = sim_.now();
-        const AttemptPlan plan = downstream_.start(now);
-        ++metrics_.attempts;
-        wk.attempt_token = ++attempt_tokens_;
-        wk.attempt_open = true;
-        wk.work_counted = !plan.refused;
-        wk.attempt_started = now;
-        metrics_.in_flight.record(now, downstream_.in_flight());
-        sim_.schedule_after(plan.latency, SystemEvent{SystemEventKind::AttemptDone, TimerKind::RetryBackoff,
-                                                      plan.refused, plan.fails, w, wk.attempt_token});
+        desk_.start(wk.call, w);
         if (config_.attempt_timeout > Duration::zero())
             sim_.schedule_after(config_.attempt_timeout, SystemEvent{SystemEventKind::AttemptTimeout,
                                                                      TimerKind::RetryBackoff, false, false, w,
-                                                                     wk.attempt_token});
+                                                                     wk.call.token});
     }
 
     void leave_attempt(std::uint32_t w) {
@@ -375,17 +349,8 @@ private:
             ++wk.stale_waits;
             return;
         }
-        if (!wk.attempt_open) return;
-        wk.attempt_open = false;
-        if (wk.work_counted) {
-            if (scenario_.downstream.on_timeout == TimeoutSemantics::Cancel) {
-                downstream_.finish();
-                metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
-            } else {
-                ++metrics_.abandoned_work;
-            }
-            wk.work_counted = false;
-        }
+        if (!wk.call.open) return;
+        desk_.leave(wk.call);
         release_bulkhead(w);
     }
 
@@ -403,18 +368,10 @@ private:
     }
 
     void on_attempt_done(const SystemEvent& e) {
-        const bool abandon = scenario_.downstream.on_timeout == TimeoutSemantics::Abandon;
         Worker& wk = workers_[e.index];
-        const bool awaited = wk.attempt_open && wk.attempt_token == e.token;
-        if (!e.flag && (awaited ? wk.work_counted : abandon)) {
-            downstream_.finish();
-            metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
-        }
-        if (!awaited) return;
-        wk.attempt_open = false;
-        wk.work_counted = false;
+        if (!desk_.done(wk.call, e)) return;  // the call timed out earlier
         release_bulkhead(e.index);
-        record_in_breaker(e.index, sim_.now() - wk.attempt_started, e.fails);
+        record_in_breaker(e.index, sim_.now() - wk.call.started, e.fails);
         if (e.fails) {
             ++metrics_.attempt_errors;
             processing_failed(e.index);
@@ -425,7 +382,7 @@ private:
 
     void on_attempt_timeout(const SystemEvent& e) {
         Worker& wk = workers_[e.index];
-        if (!wk.attempt_open || wk.attempt_token != e.token) return;  // it finished in time
+        if (!wk.call.open || wk.call.token != e.token) return;  // it finished in time
         ++metrics_.attempt_timeouts;
         leave_attempt(e.index);
         record_in_breaker(e.index, config_.attempt_timeout, true);
@@ -533,7 +490,7 @@ private:
         retired_unhandled_ += l.machine->unhandled_events();
         l.machine.reset();
         ++l.timers[TimerKind::MessageRedelivery];
-        free_.push_back(s);
+        letters_.release(s);
     }
 
     Snapshot snapshot() const {
@@ -578,13 +535,13 @@ private:
     RunMetrics metrics_;
     Simulator<SystemEvent> sim_;
     Downstream downstream_;
+    CallDesk desk_;
     ArrivalGenerator arrivals_;
     Rng backoff_rng_;
     std::optional<CircuitBreaker> breaker_;
     std::optional<Bulkhead> bulkhead_;
     TimerGenerations breaker_timers_;
-    std::vector<Letter> letters_;
-    std::vector<std::uint32_t> free_;
+    SlotPool<Letter> letters_;
     std::vector<Worker> workers_;
     std::deque<std::uint32_t> idle_;
     std::deque<std::uint32_t> queue_;
@@ -592,7 +549,6 @@ private:
     std::uint64_t in_transit_ = 0;
     std::uint64_t holding_ = 0;
     std::uint64_t waiting_ = 0;
-    std::uint64_t attempt_tokens_ = 0;
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
     // For observers only.

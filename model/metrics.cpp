@@ -28,6 +28,12 @@ std::uint64_t RunMetrics::settled() const {
     return n;
 }
 
+void RunMetrics::note_breaker_state(Time at, std::string_view to) {
+    if (to == "Open") ++breaker_opens;
+    const double level = to == "Open" || to == "ForcedOpen" ? 1.0 : to == "HalfOpen" ? 0.5 : 0.0;
+    if (to == "Open" || to == "ForcedOpen" || to == "HalfOpen" || to == "Closed") breaker_open.record(at, level);
+}
+
 double RunMetrics::amplification() const {
     return requests ? static_cast<double>(attempts) / static_cast<double>(requests) : 0.0;
 }

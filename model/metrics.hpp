@@ -82,6 +82,9 @@ struct RunMetrics {
     // about 1 for a system that keeps up at the end, about 0 for one stuck in a metastable state.
     double tail_goodput_ratio() const;
 
+    // A breaker changed state: counts an opening and samples the breaker series.
+    void note_breaker_state(Time at, std::string_view to);
+
     double amplification() const;   // downstream attempts / requests
     double duration_s() const { return finished_at.since_start().ms() / 1e3; }
     double throughput() const;       // settled outcomes per simulated second

@@ -14,6 +14,8 @@
 #include <vector>     // std::vector
 
 #include "model/downstream.hpp"
+#include "model/downstream_call.hpp"
+#include "model/slot_pool.hpp"
 #include "model/rng.hpp"
 #include "model/simulator.hpp"
 #include "model/system_event.hpp"
@@ -38,12 +40,9 @@ struct Request {
     std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)
     std::uint64_t parent_token = 0;    // ...and that attempt's token
     Time started;
-    Time attempt_started;       // when the current attempt reached the downstream
-    std::uint64_t attempt_token = 0;
+    DownstreamCall call;        // the attempt at the service (or the next tier) being awaited
     std::uint32_t attempt = 0;  // the attempt in progress (1 = first call)
     BreakerPermit permit;
-    bool attempt_open = false;    // an attempt is at the downstream and awaited
-    bool work_counted = false;    // ...and counted in the downstream's in-flight (not refused)
     bool holds_slot = false;      // holds a bulkhead slot
     bool waiting_for_slot = false;
     std::uint32_t stale_waits = 0;  // bulkhead queue entries of attempts the caller gave up on
@@ -116,6 +115,7 @@ public:
           metrics_(s.metrics.window),
           downstream_(s.downstream, s.faults, streams_.stream("downstream.latency"),
                       streams_.stream("downstream.failure")),
+          desk_(downstream_, metrics_, sim_, s.downstream.on_timeout),
           arrivals_(s.workload, streams_.stream("workload")),
           backoff_rng_(streams_.stream("retry.backoff")) {
         metrics_.scenario = s.name;
@@ -175,7 +175,7 @@ public:
         // Retry and bulkhead ids are slots; show the request number instead.
         const bool slot_id = component == "retry" || component.ends_with("bulkhead");
         const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
-        if (component == "breaker") on_breaker_transition(to);
+        if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
         else if (component.ends_with("breaker") && to == "Open") ++metrics_.breaker_opens;
         if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
         if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
@@ -189,13 +189,6 @@ private:
             case TimerKind::BreakerHalfOpenWait: return tiers_[id]->breaker_timers;
             default: return slots_[id].timers;
         }
-    }
-
-    void on_breaker_transition(std::string_view to) {
-        const Time now = sim_.now();
-        if (to == "Open") ++metrics_.breaker_opens;
-        const double level = to == "Open" || to == "ForcedOpen" ? 1.0 : to == "HalfOpen" ? 0.5 : 0.0;
-        if (to == "Open" || to == "ForcedOpen" || to == "HalfOpen" || to == "Closed") metrics_.breaker_open.record(now, level);
     }
 
     // --- the event loop ------------------------------------------------------------------------
@@ -229,16 +222,6 @@ private:
         }
     }
 
-    std::uint32_t allocate_slot() {
-        if (!free_.empty()) {
-            const std::uint32_t s = free_.back();
-            free_.pop_back();
-            return s;
-        }
-        slots_.emplace_back();
-        return static_cast<std::uint32_t>(slots_.size() - 1);
-    }
-
     Tier& tier_of(std::uint32_t slot) { return *tiers_[slots_[slot].tier]; }
 
     void on_arrival() {
@@ -254,7 +237,7 @@ private:
     // A request at `tier`: a client request (tier 0), or the call an attempt of tier - 1 makes.
     void start_request(std::uint32_t tier_index, std::uint32_t parent, std::uint64_t parent_token, std::uint64_t number) {
         const Time now = sim_.now();
-        const std::uint32_t s = allocate_slot();
+        const std::uint32_t s = slots_.acquire();
         Request& r = slots_[s];
         Tier& t = *tiers_[tier_index];
         r.number = number;
@@ -265,7 +248,8 @@ private:
         r.attempt = 0;
         r.settled = false;
         r.retry_counted = false;
-        r.attempt_open = r.work_counted = r.holds_slot = r.waiting_for_slot = false;
+        r.call = DownstreamCall{};
+        r.holds_slot = r.waiting_for_slot = false;
         r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr);
         if (t.budget) t.budget->signal(now, BudgetSignal::RequestStarted);
 
@@ -358,22 +342,10 @@ private:
         if (tier_of(s).config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
         ++metrics_.attempts_by_tier[r.tier];
         if (r.tier + 1 < tiers_.size()) {
-            r.attempt_token = ++attempt_tokens_;
-            r.attempt_open = true;
-            r.work_counted = false;
-            r.attempt_started = now;
-            start_request(r.tier + 1, s, r.attempt_token, r.number);
+            start_request(r.tier + 1, s, desk_.start_elsewhere(r.call), r.number);
             return;
         }
-        const AttemptPlan plan = downstream_.start(now);
-        ++metrics_.attempts;
-        r.attempt_token = ++attempt_tokens_;
-        r.attempt_open = true;
-        r.work_counted = !plan.refused;
-        r.attempt_started = now;
-        metrics_.in_flight.record(now, downstream_.in_flight());
-        sim_.schedule_after(plan.latency, SystemEvent{SystemEventKind::AttemptDone, TimerKind::RetryBackoff,
-                                                      plan.refused, plan.fails, s, r.attempt_token});
+        desk_.start(r.call, s);
     }
 
     // The caller stops waiting for the attempt in progress (timeout or deadline).
@@ -384,17 +356,8 @@ private:
             ++r.stale_waits;  // its bulkhead queue entry is now stale
             return;
         }
-        if (!r.attempt_open) return;
-        r.attempt_open = false;
-        if (r.work_counted) {
-            if (scenario_.downstream.on_timeout == TimeoutSemantics::Cancel) {
-                downstream_.finish();
-                metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
-            } else {
-                ++metrics_.abandoned_work;  // AttemptDone will release the capacity
-            }
-            r.work_counted = false;
-        }
+        if (!r.call.open) return;
+        desk_.leave(r.call);
         release_bulkhead(s);
     }
 
@@ -419,19 +382,10 @@ private:
     }
 
     void on_attempt_done(const SystemEvent& e) {
-        const bool abandon = scenario_.downstream.on_timeout == TimeoutSemantics::Abandon;
         Request& r = slots_[e.index];
-        const bool awaited = r.attempt_open && r.attempt_token == e.token;
-        if (!e.flag && (awaited ? r.work_counted : abandon)) {
-            // The work is done: counted work of the awaited attempt, or abandoned work finishing.
-            downstream_.finish();
-            metrics_.in_flight.record(sim_.now(), downstream_.in_flight());
-        }
-        if (!awaited) return;  // the caller left long ago (timeout, deadline)
-        r.attempt_open = false;
-        r.work_counted = false;
+        if (!desk_.done(r.call, e)) return;  // the caller left long ago (timeout, deadline)
         release_bulkhead(e.index);
-        const Duration took = sim_.now() - r.attempt_started;
+        const Duration took = sim_.now() - r.call.started;
         record_in_breaker(e.index, took, e.fails);
         if (e.fails) {
             ++metrics_.attempt_errors;
@@ -472,7 +426,7 @@ private:
                 break;
             case TimerKind::RetryDeadline:
                 leave_attempt(e.index);
-                record_in_breaker(e.index, now - r.attempt_started, true);
+                record_in_breaker(e.index, now - r.call.started, true);
                 r.retry->deadline_reached(now);
                 after_retry_event(e.index);
                 break;
@@ -486,7 +440,7 @@ private:
         Tier& t = tier_of(s);
         if (t.budget) t.budget->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded);
         end_counted_retry(s);
-        if (r.tier == 0) metrics_.service_latency.record(now - r.attempt_started);
+        if (r.tier == 0) metrics_.service_latency.record(now - r.call.started);
         r.retry->attempt_succeeded(now);
         after_retry_event(s);
     }
@@ -571,10 +525,10 @@ private:
     // whatever the inner reason), unless the caller stopped waiting for it.
     void inner_request_settled(std::uint32_t parent, std::uint64_t token, bool ok) {
         Request& p = slots_[parent];
-        if (p.settled || !p.attempt_open || p.attempt_token != token) return;
-        p.attempt_open = false;
+        if (p.settled || !p.call.open || p.call.token != token) return;
+        p.call.open = false;
         release_bulkhead(parent);
-        record_in_breaker(parent, sim_.now() - p.attempt_started, !ok);
+        record_in_breaker(parent, sim_.now() - p.call.started, !ok);
         if (ok) {
             attempt_succeeded(parent);
         } else {
@@ -589,7 +543,7 @@ private:
         if (!r.settled || r.stale_waits > 0 || !r.retry) return;
         retired_unhandled_ += r.retry->unhandled_events();
         r.retry.reset();
-        free_.push_back(s);
+        slots_.release(s);
     }
 
     Snapshot snapshot() const {
@@ -627,13 +581,12 @@ private:
     RunMetrics metrics_;
     Simulator<SystemEvent> sim_;
     Downstream downstream_;
+    CallDesk desk_;
     ArrivalGenerator arrivals_;
     Rng backoff_rng_;
     std::vector<std::unique_ptr<Tier>> tiers_;
-    std::deque<Request> slots_;  // a deque: starting an inner request never moves a caller's slot
-    std::vector<std::uint32_t> free_;
+    SlotPool<Request> slots_;
     std::vector<Deferred> deferred_;
-    std::uint64_t attempt_tokens_ = 0;
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
     // For observers only.
