@@ -15,6 +15,7 @@
 #include "model/downstream.hpp"
 #include "model/downstream_call.hpp"
 #include "model/slot_pool.hpp"
+#include "model/snapshot.hpp"
 #include "model/rng.hpp"
 #include "model/simulator.hpp"
 #include "model/system_event.hpp"
@@ -278,10 +279,10 @@ private:
         l.machine->delivered(now);
         l.dequeued = now;
         if (l.machine->deliveries() > 1) ++metrics_.retries;
-        max_attempt_number_ = std::max(max_attempt_number_, l.machine->deliveries());
+        observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
         if (breaker_) {
             wk.permit = breaker_->call_requested(now);
-            breaker_permits_ += wk.permit.permitted ? 1 : 0;
+            observed_.breaker_permits += wk.permit.permitted ? 1 : 0;
             if (!wk.permit.permitted) {
                 ++metrics_.breaker_rejections;
                 processing_failed(w);
@@ -434,8 +435,8 @@ private:
     }
 
     void note_retry_decided(std::uint32_t s) {
-        ++retries_decided_;
-        max_backoff_ = std::max(max_backoff_, letters_[s].machine->last_backoff());
+        ++observed_.retries_decided;
+        observed_.max_backoff = std::max(observed_.max_backoff, letters_[s].machine->last_backoff());
     }
 
     void on_redelivery_due(std::uint32_t s) {
@@ -494,30 +495,10 @@ private:
     }
 
     Snapshot snapshot() const {
-        Snapshot snap;
-        snap.now = sim_.now();
-        snap.step = sim_.total_dispatched();
-        snap.started = metrics_.requests;
-        snap.settled = metrics_.settled();
-        snap.ok = metrics_.ok();
-        snap.attempts = metrics_.attempts;
-        snap.retries = metrics_.retries;
-        snap.retries_decided = retries_decided_;
-        snap.in_system = metrics_.requests - metrics_.settled();
-        snap.max_attempt_number = max_attempt_number_;
-        snap.max_backoff = max_backoff_;
-        snap.breaker_permits = breaker_permits_;
-        snap.downstream_in_flight = downstream_.in_flight();
-        if (bulkhead_) {
-            snap.bulkhead_active = bulkhead_->active();
-            snap.bulkhead_limit = config_.bulkhead->max_concurrent_calls;
-        }
-        if (breaker_) {
-            snap.has_breaker = true;
-            snap.breaker_state = breaker_->state();
-            snap.breaker_probes = breaker_->probes_in_flight();
-            snap.breaker_probe_limit = config_.breaker->permitted_number_of_calls_in_half_open_state;
-        }
+        const Guards guards{breaker_ ? &*breaker_ : nullptr, config_.breaker ? &*config_.breaker : nullptr,
+                            bulkhead_ ? &*bulkhead_ : nullptr, config_.bulkhead ? &*config_.bulkhead : nullptr};
+        Snapshot snap = common_snapshot(sim_.now(), sim_.total_dispatched(), metrics_, observed_, downstream_.in_flight(),
+                                        guards);
         snap.queued = queue_.size();
         snap.in_transit = in_transit_;
         snap.processing = holding_;
@@ -552,10 +533,7 @@ private:
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
     // For observers only.
-    std::uint64_t retries_decided_ = 0;
-    std::uint64_t breaker_permits_ = 0;
-    std::uint32_t max_attempt_number_ = 0;
-    Duration max_backoff_;
+    ObserverCounters observed_;
 };
 
 }  // namespace

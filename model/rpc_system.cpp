@@ -16,6 +16,7 @@
 #include "model/downstream.hpp"
 #include "model/downstream_call.hpp"
 #include "model/slot_pool.hpp"
+#include "model/snapshot.hpp"
 #include "model/rng.hpp"
 #include "model/simulator.hpp"
 #include "model/system_event.hpp"
@@ -255,7 +256,7 @@ private:
 
         if (t.breaker && t.config->breaker_scope == BreakerScope::PerRequest) {
             r.permit = t.breaker->call_requested(now);
-            if (tier_index == 0) breaker_permits_ += r.permit.permitted ? 1 : 0;
+            if (tier_index == 0) observed_.breaker_permits += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 // Refused before the first attempt: the retry machine never starts.
                 ++metrics_.breaker_rejections;
@@ -273,11 +274,11 @@ private:
         const Time now = sim_.now();
         Tier& t = *tiers_[r.tier];
         ++r.attempt;
-        if (r.tier == 0) max_attempt_number_ = std::max(max_attempt_number_, r.attempt);
+        if (r.tier == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, r.attempt);
         if (r.attempt > 1) ++metrics_.retries;
         if (t.breaker && t.config->breaker_scope == BreakerScope::PerAttempt) {
             r.permit = t.breaker->call_requested(now);
-            if (r.tier == 0) breaker_permits_ += r.permit.permitted ? 1 : 0;
+            if (r.tier == 0) observed_.breaker_permits += r.permit.permitted ? 1 : 0;
             if (!r.permit.permitted) {
                 ++metrics_.breaker_rejections;
                 attempt_failed(s, AttemptOutcome::BreakerRejected);
@@ -457,8 +458,8 @@ private:
         if (t.budget && t.budget->denied() > denied_before) ++metrics_.budget_denials;
         if (r.retry->state() == RetryState::BackingOff) {
             if (r.tier == 0) {
-                ++retries_decided_;
-                max_backoff_ = std::max(max_backoff_, r.retry->last_backoff());
+                ++observed_.retries_decided;
+                observed_.max_backoff = std::max(observed_.max_backoff, r.retry->last_backoff());
             }
             if (t.budget) r.retry_counted = true;
         }
@@ -547,31 +548,14 @@ private:
     }
 
     Snapshot snapshot() const {
-        Snapshot snap;
-        snap.now = sim_.now();
-        snap.step = sim_.total_dispatched();
-        snap.started = metrics_.requests;
-        snap.settled = metrics_.settled();
-        snap.ok = metrics_.ok();
-        snap.attempts = metrics_.attempts;
-        snap.retries = metrics_.retries;
-        snap.retries_decided = retries_decided_;
-        snap.in_system = in_system_;
-        snap.max_attempt_number = max_attempt_number_;
-        snap.max_backoff = max_backoff_;
-        snap.breaker_permits = breaker_permits_;
-        snap.downstream_in_flight = downstream_.in_flight();
         const Tier& client = *tiers_[0];  // the invariants watch the client tier
-        if (client.bulkhead) {
-            snap.bulkhead_active = client.bulkhead->active();
-            snap.bulkhead_limit = client.config->bulkhead->max_concurrent_calls;
-        }
-        if (client.breaker) {
-            snap.has_breaker = true;
-            snap.breaker_state = client.breaker->state();
-            snap.breaker_probes = client.breaker->probes_in_flight();
-            snap.breaker_probe_limit = client.config->breaker->permitted_number_of_calls_in_half_open_state;
-        }
+        const Guards guards{client.breaker ? &*client.breaker : nullptr,
+                            client.config->breaker ? &*client.config->breaker : nullptr,
+                            client.bulkhead ? &*client.bulkhead : nullptr,
+                            client.config->bulkhead ? &*client.config->bulkhead : nullptr};
+        Snapshot snap = common_snapshot(sim_.now(), sim_.total_dispatched(), metrics_, observed_, downstream_.in_flight(),
+                                        guards);
+        snap.in_system = in_system_;  // client requests only; inner tiers' requests are attempts
         return snap;
     }
 
@@ -591,10 +575,7 @@ private:
     std::uint64_t retired_unhandled_ = 0;
     // For observers only.
     std::uint64_t in_system_ = 0;
-    std::uint64_t retries_decided_ = 0;
-    std::uint64_t breaker_permits_ = 0;
-    std::uint32_t max_attempt_number_ = 0;
-    Duration max_backoff_;
+    ObserverCounters observed_;
 };
 
 void TierEffects::start_timer(TimerKind kind, std::uint64_t id, Duration after) {
