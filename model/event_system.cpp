@@ -7,6 +7,7 @@
 #include "model/event_system.hpp"
 
 #include <algorithm>  // std::max
+#include <array>      // std::array
 #include <deque>      // std::deque
 #include <memory>     // std::unique_ptr
 #include <optional>   // std::optional
@@ -35,7 +36,12 @@ constexpr std::uint32_t kNoConsumer = UINT32_MAX;
 struct Letter {
     std::unique_ptr<Message> machine;
     std::uint64_t number = 0;  // 1-based, in publish order: the id shown in traces
-    Time published;
+    std::uint32_t stage = 0;   // which queue of the chain it is in
+    // A forward to the next stage: the consumer (and its delivery) waiting for the publish confirm.
+    std::uint32_t parent_worker = kNoConsumer;
+    std::uint32_t parent_letter = 0;
+    std::uint64_t parent_delivery = 0;
+    Time published;  // when the client published the event (carried along the chain)
     Time dequeued;
     std::uint32_t holder = kNoConsumer;  // the consumer holding it (delivery, call, blocking backoff)
     TimerGenerations timers;
@@ -43,6 +49,7 @@ struct Letter {
 
 struct Worker {
     std::unique_ptr<Consumer> machine;
+    std::uint32_t stage = 0;
     std::uint32_t letter = 0;  // valid while the consumer holds one
     bool holding = false;
     DownstreamCall call;  // the delivery's call to the service
@@ -60,11 +67,27 @@ struct Deferred {
     std::uint32_t index;
 };
 
+// One queue of the chain and its consumers. Every stage but the last forwards a message by
+// publishing it to the next stage's queue; the last calls the service.
+struct Stage {
+    const EventConfig* config;
+    std::deque<std::uint32_t> queue;
+    std::deque<std::uint32_t> idle;  // longest-idle consumer first
+};
+
+// Component names per stage, with static storage as traces require: the first stage's are plain.
+constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
+    "message", "stage2.message", "stage3.message", "stage4.message",
+    "stage5.message", "stage6.message", "stage7.message", "stage8.message"};
+constexpr std::array<std::string_view, kMaxTiers> kConsumerNames{
+    "consumer", "stage2.consumer", "stage3.consumer", "stage4.consumer",
+    "stage5.consumer", "stage6.consumer", "stage7.consumer", "stage8.consumer"};
+
 class EventSystem final : public Effects {
 public:
     EventSystem(const Scenario& s, const RunOptions& options)
         : scenario_(s),
-          config_(s.event),
+          last_(s.inner_stages.empty() ? s.event : s.inner_stages.back()),
           options_(options),
           streams_(s.seed),
           metrics_(s.metrics.window),
@@ -76,13 +99,22 @@ public:
         metrics_.scenario = s.name;
         metrics_.architecture = Architecture::Event;
         metrics_.seed = s.seed;
-        if (config_.breaker) breaker_.emplace(*config_.breaker, *this, "breaker");
-        if (config_.bulkhead) bulkhead_.emplace(*config_.bulkhead, *this, "bulkhead");
+        // The guards sit in front of the service, at the last stage.
+        if (last_.breaker) breaker_.emplace(*last_.breaker, *this, "breaker");
+        if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, "bulkhead");
         if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
-        workers_.resize(config_.consumers);
-        for (std::uint32_t w = 0; w < config_.consumers; ++w) {
-            workers_[w].machine = std::make_unique<Consumer>(config_.consumer, w, *this, "consumer");
-            idle_.push_back(w);
+        stages_.push_back(Stage{&s.event, {}, {}});
+        for (const EventConfig& inner : s.inner_stages) stages_.push_back(Stage{&inner, {}, {}});
+        metrics_.attempts_by_tier.assign(stages_.size(), 0);
+        for (std::uint32_t st = 0; st < stages_.size(); ++st) {
+            const EventConfig& c = *stages_[st].config;
+            for (std::uint32_t k = 0; k < c.consumers; ++k) {
+                const auto w = static_cast<std::uint32_t>(workers_.size());
+                workers_.emplace_back();
+                workers_[w].stage = st;
+                workers_[w].machine = std::make_unique<Consumer>(c.consumer, w, *this, kConsumerNames[st]);
+                stages_[st].idle.push_back(w);
+            }
         }
     }
 
@@ -132,7 +164,7 @@ public:
     void send_attempt(std::uint64_t, std::uint32_t) override { ++unhandled_effects_; }
     void transitioned(std::string_view component, std::string_view from, std::string_view event,
                       std::string_view to, std::uint64_t id) override {
-        const bool letter_id = component == "message";
+        const bool letter_id = component.ends_with("message");
         const std::uint64_t shown = letter_id && id < letters_.size() ? letters_[id].number : id;
         if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
         if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
@@ -195,24 +227,89 @@ private:
         metrics_.last_arrival = sim_.now();
         l.published = sim_.now();
         l.holder = kNoConsumer;
-        l.machine = std::make_unique<Message>(config_.message, s, *this, backoff_rng_);
+        l.stage = 0;
+        l.parent_worker = kNoConsumer;
+        l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_);
         ++in_transit_;
-        sim_.schedule_after(config_.publish_latency,
+        sim_.schedule_after(stages_[0].config->publish_latency,
                             SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, s, 0});
     }
 
-    bool queue_has_room() const { return queue_.size() < config_.queue_capacity; }
+    bool queue_has_room(std::uint32_t stage) const {
+        return stages_[stage].queue.size() < stages_[stage].config->queue_capacity;
+    }
+    bool last_stage(std::uint32_t stage) const { return stage + 1 == stages_.size(); }
 
     void on_enqueue(std::uint32_t s) {
+        Letter& l = letters_[s];
+        if (l.parent_worker != kNoConsumer) return on_forward_arrived(s);
         --in_transit_;
-        const bool room = queue_has_room();
-        letters_[s].machine->published(sim_.now(), room);
+        const bool room = queue_has_room(l.stage);
+        l.machine->published(sim_.now(), room);
         if (room) {
-            queue_.push_back(s);
-            note_queue_depth();
+            stages_[l.stage].queue.push_back(s);
+            note_queue_depth(+1);
         } else {
             settle(s, Outcome::Dropped);
         }
+    }
+
+    // Every stage but the last processes a message by publishing it to the next stage; the
+    // delivery succeeds when that queue confirms the publish, fails when it refuses it.
+    void forward(std::uint32_t w) {
+        Worker& wk = workers_[w];
+        const Letter& parent = letters_[wk.letter];
+        ++metrics_.attempts_by_tier[wk.stage];
+        const std::uint32_t next = wk.stage + 1;
+        const std::uint32_t c = letters_.acquire();
+        Letter& child = letters_[c];
+        child.number = parent.number;
+        child.published = parent.published;
+        child.stage = next;
+        child.holder = kNoConsumer;
+        child.parent_worker = w;
+        child.parent_letter = wk.letter;
+        child.parent_delivery = wk.delivery_token;
+        child.machine = std::make_unique<Message>(stages_[next].config->message, c, *this, backoff_rng_);
+        sim_.schedule_after(stages_[next].config->publish_latency,
+                            SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, c, 0});
+    }
+
+    void on_forward_arrived(std::uint32_t c) {
+        Letter& child = letters_[c];
+        const std::uint32_t w = child.parent_worker;
+        Worker& wk = workers_[w];
+        const bool awaited = wk.holding && wk.letter == child.parent_letter && wk.delivery_token == child.parent_delivery &&
+                             letters_[wk.letter].machine->state() == MessageState::InFlight;
+        const bool room = queue_has_room(child.stage);
+        child.parent_worker = kNoConsumer;
+        child.machine->published(sim_.now(), room && awaited);
+        if (!awaited) {
+            retire(c);  // the forwarding consumer gave up on it (processing timeout): nobody confirms it
+            return;
+        }
+        if (!room) {
+            retire(c);  // refused (reject-publish): the forward failed and will be redelivered
+            processing_failed(w);
+            return;
+        }
+        // Confirmed: the message moves on. Its copy at this stage is done, with no outcome of its
+        // own: the event's outcome is decided where the chain ends.
+        const std::uint32_t done = wk.letter;
+        letters_[done].machine->processing_succeeded(sim_.now());
+        consumer_finished(w);
+        retire(done);
+        stages_[child.stage].queue.push_back(c);
+        note_queue_depth(+1);
+    }
+
+    // A letter leaves without an outcome (handed to the next stage, or a refused forward).
+    void retire(std::uint32_t s) {
+        Letter& l = letters_[s];
+        retired_unhandled_ += l.machine->unhandled_events();
+        l.machine.reset();
+        ++l.timers[TimerKind::MessageRedelivery];
+        letters_.release(s);
     }
 
     // The Message machine asked for a requeue (it checked queue_has_room at RedeliveryDue).
@@ -223,29 +320,35 @@ private:
         } else {
             --waiting_;
         }
-        if (near_head) queue_.push_front(s);
-        else queue_.push_back(s);
-        note_queue_depth();
+        std::deque<std::uint32_t>& queue = stages_[l.stage].queue;
+        if (near_head) queue.push_front(s);
+        else queue.push_back(s);
+        note_queue_depth(+1);
     }
 
-    void note_queue_depth() {
-        metrics_.max_queue_depth = std::max<std::uint64_t>(metrics_.max_queue_depth, queue_.size());
-        metrics_.queue_depth.record(sim_.now(), static_cast<double>(queue_.size()));
+    // Queue depth is the sum over the chain's queues.
+    void note_queue_depth(int change) {
+        queued_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(queued_) + change);
+        metrics_.max_queue_depth = std::max<std::uint64_t>(metrics_.max_queue_depth, queued_);
+        metrics_.queue_depth.record(sim_.now(), static_cast<double>(queued_));
     }
 
     // Idle consumers take messages from the head of the queue, longest-idle consumer first.
     void dispatch() {
-        while (!queue_.empty() && !idle_.empty()) {
-            const std::uint32_t s = queue_.front();
-            queue_.pop_front();
-            const std::uint32_t w = idle_.front();
-            idle_.pop_front();
-            workers_[w].machine->message_delivered(sim_.now(), letters_[s].number);
-            hold(w, s);
-            const std::uint64_t token = ++workers_[w].delivery_token;
-            sim_.schedule_after(config_.delivery_latency,
-                                SystemEvent{SystemEventKind::Deliver, TimerKind::RetryBackoff, false, false, w, token});
-            metrics_.queue_depth.record(sim_.now(), static_cast<double>(queue_.size()));
+        for (Stage& stage : stages_) {
+            while (!stage.queue.empty() && !stage.idle.empty()) {
+                const std::uint32_t s = stage.queue.front();
+                stage.queue.pop_front();
+                const std::uint32_t w = stage.idle.front();
+                stage.idle.pop_front();
+                workers_[w].machine->message_delivered(sim_.now(), letters_[s].number);
+                hold(w, s);
+                const std::uint64_t token = ++workers_[w].delivery_token;
+                sim_.schedule_after(stage.config->delivery_latency, SystemEvent{SystemEventKind::Deliver,
+                                                                                TimerKind::RetryBackoff, false, false,
+                                                                                w, token});
+                note_queue_depth(-1);
+            }
         }
     }
 
@@ -268,7 +371,7 @@ private:
         release_letter_from(w);
         if (workers_[w].machine->state() != ConsumerState::Busy) return;  // it timed out already
         workers_[w].machine->processing_finished(sim_.now());
-        idle_.push_back(w);
+        stages_[workers_[w].stage].idle.push_back(w);
     }
 
     // The delivery reached the consumer: the message is in flight; call the downstream.
@@ -279,7 +382,8 @@ private:
         l.machine->delivered(now);
         l.dequeued = now;
         if (l.machine->deliveries() > 1) ++metrics_.retries;
-        observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
+        if (l.stage == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
+        if (!last_stage(wk.stage)) return forward(w);
         if (breaker_) {
             wk.permit = breaker_->call_requested(now);
             observed_.breaker_permits += wk.permit.permitted ? 1 : 0;
@@ -337,8 +441,9 @@ private:
     void call_downstream(std::uint32_t w) {
         Worker& wk = workers_[w];
         desk_.start(wk.call, w);
-        if (config_.attempt_timeout > Duration::zero())
-            sim_.schedule_after(config_.attempt_timeout, SystemEvent{SystemEventKind::AttemptTimeout,
+        ++metrics_.attempts_by_tier[wk.stage];
+        if (last_.attempt_timeout > Duration::zero())
+            sim_.schedule_after(last_.attempt_timeout, SystemEvent{SystemEventKind::AttemptTimeout,
                                                                      TimerKind::RetryBackoff, false, false, w,
                                                                      wk.call.token});
     }
@@ -386,7 +491,7 @@ private:
         if (!wk.call.open || wk.call.token != e.token) return;  // it finished in time
         ++metrics_.attempt_timeouts;
         leave_attempt(e.index);
-        record_in_breaker(e.index, config_.attempt_timeout, true);
+        record_in_breaker(e.index, last_.attempt_timeout, true);
         processing_failed(e.index);
     }
 
@@ -424,7 +529,7 @@ private:
         letters_[s].machine->processing_failed(sim_.now());
         if (letters_[s].machine->state() == MessageState::RetryWaiting) {
             note_retry_decided(s);
-            if (config_.message.retry_mode == RetryMode::NonBlocking) {
+            if (stages_[letters_[s].stage].config->message.retry_mode == RetryMode::NonBlocking) {
                 consumer_finished(w);
                 ++waiting_;
             }
@@ -435,6 +540,7 @@ private:
     }
 
     void note_retry_decided(std::uint32_t s) {
+        if (letters_[s].stage != 0) return;  // the invariants watch the first stage, as RPC's the client tier
         ++observed_.retries_decided;
         observed_.max_backoff = std::max(observed_.max_backoff, letters_[s].machine->last_backoff());
     }
@@ -443,7 +549,7 @@ private:
         Letter& l = letters_[s];
         if (!l.machine) return;
         const std::uint32_t holder = l.holder;
-        l.machine->redelivery_due(sim_.now(), queue_has_room());
+        l.machine->redelivery_due(sim_.now(), queue_has_room(l.stage));
         if (l.machine->state() == MessageState::Dropped) {
             if (holder != kNoConsumer) consumer_finished(holder);
             else --waiting_;
@@ -456,7 +562,7 @@ private:
     void on_processing_timeout(std::uint32_t w) {
         Worker& wk = workers_[w];
         wk.machine->processing_timed_out(sim_.now());
-        idle_.push_back(w);
+        stages_[wk.stage].idle.push_back(w);
         if (!wk.holding) return;
         ++wk.delivery_token;  // a delivery still on its way is void
         const std::uint32_t s = wk.letter;
@@ -464,13 +570,13 @@ private:
         if (l.machine->state() == MessageState::Queued) {
             // Timed out during the delivery hop: never processed, so it goes back to the head.
             release_letter_from(w);
-            queue_.push_front(s);
-            note_queue_depth();
+            stages_[l.stage].queue.push_front(s);
+            note_queue_depth(+1);
             return;
         }
         if (l.machine->state() == MessageState::InFlight) {
             leave_attempt(w);
-            record_in_breaker(w, config_.consumer.processing_timeout, true);
+            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, true);
             l.machine->processing_failed(sim_.now());
             if (l.machine->state() == MessageState::RetryWaiting) {
                 note_retry_decided(s);
@@ -495,11 +601,11 @@ private:
     }
 
     Snapshot snapshot() const {
-        const Guards guards{breaker_ ? &*breaker_ : nullptr, config_.breaker ? &*config_.breaker : nullptr,
-                            bulkhead_ ? &*bulkhead_ : nullptr, config_.bulkhead ? &*config_.bulkhead : nullptr};
+        const Guards guards{breaker_ ? &*breaker_ : nullptr, last_.breaker ? &*last_.breaker : nullptr,
+                            bulkhead_ ? &*bulkhead_ : nullptr, last_.bulkhead ? &*last_.bulkhead : nullptr};
         Snapshot snap = common_snapshot(sim_.now(), sim_.total_dispatched(), metrics_, observed_, downstream_.in_flight(),
                                         guards);
-        snap.queued = queue_.size();
+        snap.queued = queued_;
         snap.in_transit = in_transit_;
         snap.processing = holding_;
         snap.waiting = waiting_;
@@ -510,7 +616,7 @@ private:
     }
 
     const Scenario& scenario_;
-    const EventConfig& config_;
+    const EventConfig& last_;  // the stage that calls the service
     RunOptions options_;
     RngStreams streams_;
     RunMetrics metrics_;
@@ -524,8 +630,8 @@ private:
     TimerGenerations breaker_timers_;
     SlotPool<Letter> letters_;
     std::vector<Worker> workers_;
-    std::deque<std::uint32_t> idle_;
-    std::deque<std::uint32_t> queue_;
+    std::vector<Stage> stages_;
+    std::uint64_t queued_ = 0;  // in all the chain's queues
     std::vector<Deferred> deferred_;
     std::uint64_t in_transit_ = 0;
     std::uint64_t holding_ = 0;

@@ -187,6 +187,23 @@ Scenario tiers(std::string name, std::string description, std::uint32_t outer, s
     return s;
 }
 
+// The same chain event-driven: A -> queue -> B -> queue -> C -> service, 3 deliveries at every
+// stage, through the same 2 s outage. Each stage retries only its own hop.
+Scenario stages() {
+    Scenario s = base("stages-event", "3 stages, 3 deliveries at each, through a 2 s outage", Architecture::Event);
+    s.workload.kind = WorkloadKind::Poisson;
+    s.workload.rate_per_second = 200.0;
+    s.workload.requests = 1000;
+    s.faults = FaultSchedule({FaultWindow{FaultKind::Outage, Time::at(1_s), 2_s, 1.0}});
+    EventConfig stage;
+    stage.consumers = 16;
+    stage.message = MessageConfig::tutorial();
+    stage.message.max_deliveries = 3;
+    s.event = stage;
+    s.inner_stages = {stage, stage};
+    return s;
+}
+
 }  // namespace
 
 const std::vector<PresetInfo>& preset_catalog() {
@@ -200,6 +217,7 @@ const std::vector<PresetInfo>& preset_catalog() {
         {"metastable", "naive RPC at 400/s tipped by a 200 ms latency spike, and the same with a retry budget", false},
         {"tiers", "a chain A -> B -> C -> service through a 2 s outage: retries at every tier, at one tier, with budgets",
          false},
+        {"stages", "the same chain event-driven: three queues, 3 deliveries at each stage, through the 2 s outage", false},
     };
     return catalog;
 }
@@ -217,6 +235,7 @@ std::optional<std::vector<Scenario>> preset(std::string_view name) {
             tiers("tiers-retry-everywhere", "3 tiers, 3 attempts at each", 3, 3, false),
             tiers("tiers-retry-once", "3 tiers, 3 attempts at the client only", 3, 1, false),
             tiers("tiers-budget", "3 tiers, 3 attempts at each within a Finagle budget per tier", 3, 3, true)};
+    if (name == "stages") return std::vector<Scenario>{stages()};
     // One scenario of a preset that holds two, by its own name (seed-rpc, healthy-event, ...).
     for (const PresetInfo& info : preset_catalog()) {
         if (info.name == name) continue;

@@ -19,6 +19,7 @@ void Scenario::validate() const {
         if (rpc.bulkhead) rpc.bulkhead->validate();
         rpc.retry.validate();
         if (rpc.retry_budget) rpc.retry_budget->validate();
+        require(inner_stages.empty(), "rpc", "inner_stages", inner_stages.size(), "stages are for the event architecture");
         require(inner_tiers.size() < kMaxTiers, "rpc", "inner_tiers", inner_tiers.size(),
                 fmt::format("at most {} tiers behind the client", kMaxTiers - 1));
         for (const RpcConfig& t : inner_tiers) {
@@ -29,20 +30,28 @@ void Scenario::validate() const {
         }
     } else {
         require(inner_tiers.empty(), "event", "inner_tiers", inner_tiers.size(), "tiers are for the RPC architecture");
-        constexpr std::string_view s = "event";
-        require(event.queue_capacity >= 1, s, "queue_capacity", event.queue_capacity, "must be at least 1");
-        require(event.consumers >= 1 && event.consumers <= 100'000, s, "consumers", event.consumers,
-                "must be in [1, 100000]");
-        require(event.attempt_timeout >= Duration::zero(), s, "attempt_timeout", event.attempt_timeout,
-                "must not be negative");
-        require(event.publish_latency >= Duration::zero(), s, "publish_latency", event.publish_latency,
-                "must not be negative");
-        require(event.delivery_latency >= Duration::zero(), s, "delivery_latency", event.delivery_latency,
-                "must not be negative");
-        event.consumer.validate();
-        event.message.validate();
-        if (event.bulkhead) event.bulkhead->validate();
-        if (event.breaker) event.breaker->validate();
+        require(inner_stages.size() < kMaxTiers, "event", "inner_stages", inner_stages.size(),
+                fmt::format("at most {} stages behind the first", kMaxTiers - 1));
+        for (std::size_t i = 0; i <= inner_stages.size(); ++i) {
+            const EventConfig& e = i == 0 ? event : inner_stages[i - 1];
+            const std::string s = i == 0 ? std::string{"event"} : fmt::format("inner_stages[{}]", i - 1);
+            require(e.queue_capacity >= 1, s, "queue_capacity", e.queue_capacity, "must be at least 1");
+            require(e.consumers >= 1 && e.consumers <= 100'000, s, "consumers", e.consumers, "must be in [1, 100000]");
+            require(e.attempt_timeout >= Duration::zero(), s, "attempt_timeout", e.attempt_timeout,
+                    "must not be negative");
+            require(e.publish_latency >= Duration::zero(), s, "publish_latency", e.publish_latency,
+                    "must not be negative");
+            require(e.delivery_latency >= Duration::zero(), s, "delivery_latency", e.delivery_latency,
+                    "must not be negative");
+            e.consumer.validate();
+            e.message.validate();
+            if (e.bulkhead) e.bulkhead->validate();
+            if (e.breaker) e.breaker->validate();
+            const bool last = i == inner_stages.size();
+            require(last || !e.bulkhead, s, "bulkhead", "(set)",
+                    "only the last stage calls the service: put the bulkhead there");
+            require(last || !e.breaker, s, "breaker", "(set)", "only the last stage calls the service: put the breaker there");
+        }
     }
 }
 

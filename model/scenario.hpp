@@ -72,6 +72,10 @@ struct Scenario {
     // service. Empty: the client calls the service directly.
     std::vector<RpcConfig> inner_tiers;
     EventConfig event;
+    // Event-driven only: queues behind the first (A -> B -> C: event is A's queue and consumers,
+    // inner_stages B's and C's). Every stage but the last processes a message by publishing it
+    // to the next; the last calls the service, and only it may have a breaker and a bulkhead.
+    std::vector<EventConfig> inner_stages;
     MetricsConfig metrics;
     // Stop the run at this time even if work remains (0 = run until everything is settled).
     Duration horizon = Duration::zero();

@@ -413,6 +413,30 @@ FaultSchedule read_faults(const json& j) {
     return FaultSchedule{std::move(windows)};
 }
 
+EventConfig read_event(const json& j, const std::string& path) {
+    Object eo(j, path);
+    EventConfig e;
+    eo.integer("queue_capacity", e.queue_capacity, 1, kBig);
+    eo.integer("consumers", e.consumers, 1, 100'000);
+    eo.millis("attempt_timeout_ms", e.attempt_timeout);
+    eo.millis("publish_latency_ms", e.publish_latency);
+    eo.millis("delivery_latency_ms", e.delivery_latency);
+    eo.millis("processing_timeout_ms", e.consumer.processing_timeout);
+    if (const json* m = eo.child("message")) {
+        Object mo(*m, path + ".message");
+        mo.integer("max_deliveries", e.message.max_deliveries, 1, 1000);
+        mo.choice("retry_mode", e.message.retry_mode, kRetryModes);
+        mo.choice("requeue", e.message.requeue_position, kRequeue);
+        if (const json* b = mo.child("backoff"))
+            e.message.redelivery_backoff = read_backoff(*b, path + ".message.backoff", e.message.redelivery_backoff);
+        mo.finish();
+    }
+    if (const json* b = eo.child("bulkhead", true)) e.bulkhead = read_bulkhead(*b, path + ".bulkhead");
+    if (const json* b = eo.child("breaker", true)) e.breaker = read_breaker(*b, path + ".breaker");
+    eo.finish();
+    return e;
+}
+
 RpcConfig read_rpc(const json& j, const std::string& path) {
     Object ro(j, path);
     RpcConfig c;
@@ -449,6 +473,7 @@ Scenario read_scenario(const json& j) {
     // Only the section of the chosen architecture is allowed.
     const bool rpc = s.architecture == Architecture::Rpc;
     if (!rpc && o.has("inner_tiers")) o.fail("inner_tiers", j.at("inner_tiers"), "does not apply to architecture event");
+    if (rpc && o.has("inner_stages")) o.fail("inner_stages", j.at("inner_stages"), "does not apply to architecture rpc");
     if (o.has(rpc ? "event" : "rpc"))
         o.fail(rpc ? "event" : "rpc", j.at(rpc ? "event" : "rpc"),
                fmt::format("does not apply to architecture {}", name(s.architecture)));
@@ -461,26 +486,15 @@ Scenario read_scenario(const json& j) {
             for (std::size_t i = 0; i < tiers->size(); ++i)
                 s.inner_tiers.push_back(read_rpc((*tiers)[i], fmt::format("inner_tiers[{}]", i)));
         }
-    } else if (const json* e = o.child("event")) {
-        Object eo(*e, "event");
-        eo.integer("queue_capacity", s.event.queue_capacity, 1, kBig);
-        eo.integer("consumers", s.event.consumers, 1, 100'000);
-        eo.millis("attempt_timeout_ms", s.event.attempt_timeout);
-        eo.millis("publish_latency_ms", s.event.publish_latency);
-        eo.millis("delivery_latency_ms", s.event.delivery_latency);
-        eo.millis("processing_timeout_ms", s.event.consumer.processing_timeout);
-        if (const json* m = eo.child("message")) {
-            Object mo(*m, "event.message");
-            mo.integer("max_deliveries", s.event.message.max_deliveries, 1, 1000);
-            mo.choice("retry_mode", s.event.message.retry_mode, kRetryModes);
-            mo.choice("requeue", s.event.message.requeue_position, kRequeue);
-            if (const json* b = mo.child("backoff"))
-                s.event.message.redelivery_backoff = read_backoff(*b, "event.message.backoff", s.event.message.redelivery_backoff);
-            mo.finish();
+    } else {
+        if (const json* e = o.child("event")) s.event = read_event(*e, "event");
+        if (const json* stages = o.child("inner_stages")) {
+            if (!stages->is_array()) o.fail("inner_stages", *stages, "must be an array of stage objects (like event)");
+            if (stages->size() >= kMaxTiers)
+                o.fail("inner_stages", json(stages->size()), fmt::format("at most {} stages behind the first", kMaxTiers - 1));
+            for (std::size_t i = 0; i < stages->size(); ++i)
+                s.inner_stages.push_back(read_event((*stages)[i], fmt::format("inner_stages[{}]", i)));
         }
-        if (const json* b = eo.child("bulkhead", true)) s.event.bulkhead = read_bulkhead(*b, "event.bulkhead");
-        if (const json* b = eo.child("breaker", true)) s.event.breaker = read_breaker(*b, "event.breaker");
-        eo.finish();
     }
     o.finish();
     s.validate();  // cross-section checks; field names are already unique
@@ -582,6 +596,22 @@ ordered_json write_workload(const WorkloadConfig& w) {
 
 ordered_json optional_or_null(const auto& opt, auto write) { return opt ? write(*opt) : ordered_json(nullptr); }
 
+ordered_json write_event(const EventConfig& e) {
+    return ordered_json{
+        {"queue_capacity", e.queue_capacity},
+        {"consumers", e.consumers},
+        {"attempt_timeout_ms", ms(e.attempt_timeout)},
+        {"publish_latency_ms", ms(e.publish_latency)},
+        {"delivery_latency_ms", ms(e.delivery_latency)},
+        {"processing_timeout_ms", ms(e.consumer.processing_timeout)},
+        {"message", ordered_json{{"max_deliveries", e.message.max_deliveries},
+                                 {"retry_mode", name_of(e.message.retry_mode, kRetryModes)},
+                                 {"requeue", name_of(e.message.requeue_position, kRequeue)},
+                                 {"backoff", write_backoff(e.message.redelivery_backoff)}}},
+        {"bulkhead", optional_or_null(e.bulkhead, write_bulkhead)},
+        {"breaker", optional_or_null(e.breaker, write_breaker)}};
+}
+
 ordered_json write_rpc(const RpcConfig& r) {
     const RetryConfig& rt = r.retry;
     return ordered_json{
@@ -665,20 +695,10 @@ std::string scenario_to_json(const Scenario& s) {
         for (const RpcConfig& t : s.inner_tiers) tiers.push_back(write_rpc(t));
         j["inner_tiers"] = std::move(tiers);
     } else {
-        const EventConfig& e = s.event;
-        j["event"] = ordered_json{
-            {"queue_capacity", e.queue_capacity},
-            {"consumers", e.consumers},
-            {"attempt_timeout_ms", ms(e.attempt_timeout)},
-            {"publish_latency_ms", ms(e.publish_latency)},
-            {"delivery_latency_ms", ms(e.delivery_latency)},
-            {"processing_timeout_ms", ms(e.consumer.processing_timeout)},
-            {"message", ordered_json{{"max_deliveries", e.message.max_deliveries},
-                                     {"retry_mode", name_of(e.message.retry_mode, kRetryModes)},
-                                     {"requeue", name_of(e.message.requeue_position, kRequeue)},
-                                     {"backoff", write_backoff(e.message.redelivery_backoff)}}},
-            {"bulkhead", optional_or_null(e.bulkhead, write_bulkhead)},
-            {"breaker", optional_or_null(e.breaker, write_breaker)}};
+        j["event"] = write_event(s.event);
+        ordered_json stages = ordered_json::array();
+        for (const EventConfig& e : s.inner_stages) stages.push_back(write_event(e));
+        j["inner_stages"] = std::move(stages);
     }
     return j.dump(2) + "\n";
 }

@@ -84,3 +84,74 @@ TEST(MultiTier, TiersAreForRpcAndAtMostEight) {
 
 }  // namespace
 }  // namespace cascadelab
+
+namespace cascadelab {
+namespace {
+
+using namespace literals;
+using testing::checked_run;
+
+// The event-driven chain A -> B -> C: each stage retries only its own hop.
+Scenario event_chain(std::vector<std::uint32_t> deliveries, std::uint64_t events) {
+    Scenario s;
+    s.name = "event-chain";
+    s.architecture = Architecture::Event;
+    s.workload.kind = WorkloadKind::Burst;
+    s.workload.burst_size = 1;
+    s.workload.bursts = events;
+    s.workload.gap = 5_ms;
+    s.faults = FaultSchedule({FaultWindow{FaultKind::Outage, Time{}, 3600_s, 1.0}});
+    auto stage = [](std::uint32_t n) {
+        EventConfig e;
+        e.consumers = 4;
+        e.message.max_deliveries = n;
+        return e;
+    };
+    s.event = stage(deliveries[0]);
+    for (std::size_t i = 1; i < deliveries.size(); ++i) s.inner_stages.push_back(stage(deliveries[i]));
+    return s;
+}
+
+// Unlike the RPC chain, retries do not multiply: a stage's delivery succeeds once the next queue
+// has the message, so only the last stage's retries reach the service.
+TEST(MultiStage, EventDrivenRetriesDoNotMultiply) {
+    const RunMetrics m = checked_run(event_chain({3, 3, 3}, 100));
+    ASSERT_EQ(m.attempts_by_tier.size(), 3u);
+    EXPECT_EQ(m.attempts_by_tier[0], 100u);  // forwards from A to B
+    EXPECT_EQ(m.attempts_by_tier[1], 100u);  // forwards from B to C
+    EXPECT_EQ(m.attempts, 300u);             // C's three deliveries each
+    EXPECT_EQ(m.outcome(Outcome::DeadLettered), 100u);
+}
+
+TEST(MultiStage, AFullNextQueueFailsTheForwardAndIsRetriedThere) {
+    Scenario s = event_chain({2, 3}, 200);
+    s.workload.burst_size = 200;  // all at once
+    s.workload.bursts = 1;
+    s.inner_stages[0].queue_capacity = 5;  // B's queue is small
+    s.inner_stages[0].consumers = 1;
+    const RunMetrics m = checked_run(s);
+    // Some forwards were refused, retried by A, and dead-lettered at A after 2 tries.
+    EXPECT_GT(m.attempts_by_tier[0], 200u);
+    EXPECT_GT(m.outcome(Outcome::DeadLettered), 0u);
+    EXPECT_EQ(m.settled(), 200u);
+}
+
+TEST(MultiStage, ThePresetContrastsBothArchitectures) {
+    const std::vector<Scenario> v = *preset("stages");
+    ASSERT_EQ(v.size(), 1u);
+    const RunMetrics m = checked_run(v[0]);
+    EXPECT_LE(m.amplification(), 3.0);  // at most the last stage's deliveries
+    EXPECT_EQ(m.outcome(Outcome::Dropped), 0u);
+}
+
+TEST(MultiStage, OnlyTheLastStageMayGuardTheService) {
+    Scenario s = event_chain({2, 2}, 1);
+    s.event.bulkhead = BulkheadConfig{};
+    EXPECT_THROW(s.validate(), std::invalid_argument);
+    s.event.bulkhead.reset();
+    s.inner_stages.back().bulkhead = BulkheadConfig{};
+    EXPECT_NO_THROW(s.validate());
+}
+
+}  // namespace
+}  // namespace cascadelab
