@@ -14,6 +14,7 @@
 #include <vector>     // std::vector
 
 #include "model/downstream.hpp"
+#include "model/system_base.hpp"
 #include "model/downstream_call.hpp"
 #include "model/slot_pool.hpp"
 #include "model/snapshot.hpp"
@@ -83,22 +84,12 @@ constexpr std::array<std::string_view, kMaxTiers> kConsumerNames{
     "consumer", "stage2.consumer", "stage3.consumer", "stage4.consumer",
     "stage5.consumer", "stage6.consumer", "stage7.consumer", "stage8.consumer"};
 
-class EventSystem final : public Effects {
+class EventSystem final : public SystemBase {
 public:
     EventSystem(const Scenario& s, const RunOptions& options)
-        : scenario_(s),
+        : SystemBase(s, options, Architecture::Event),
           last_(s.inner_stages.empty() ? s.event : s.inner_stages.back()),
-          options_(options),
-          streams_(s.seed),
-          metrics_(s.metrics.window),
-          downstream_(s.downstream, s.faults, streams_.stream("downstream.latency"),
-                      streams_.stream("downstream.failure")),
-          desk_(downstream_, metrics_, sim_, s.downstream.on_timeout),
-          arrivals_(s.workload, streams_.stream("workload")),
           backoff_rng_(streams_.stream("message.backoff")) {
-        metrics_.scenario = s.name;
-        metrics_.architecture = Architecture::Event;
-        metrics_.seed = s.seed;
         // The guards sit in front of the service, at the last stage.
         if (last_.breaker) breaker_.emplace(*last_.breaker, *this, "breaker");
         if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, "bulkhead");
@@ -119,14 +110,7 @@ public:
     }
 
     RunMetrics run() {
-        schedule_next_arrival();
-        StopConditions stop;
-        if (scenario_.horizon > Duration::zero()) stop.until = Time::at(scenario_.horizon);
-        sim_.run([this](Simulator<SystemEvent>&, SystemEvent& e) { handle(e); }, stop);
-
-        metrics_.events = sim_.total_dispatched();
-        metrics_.max_downstream_in_flight = downstream_.max_in_flight();
-        metrics_.refused_by_downstream = downstream_.refused();
+        run_loop([this](const SystemEvent& e) { handle(e); });
         for (const Letter& l : letters_) {
             if (l.machine) {
                 ++metrics_.unfinished;
@@ -166,9 +150,7 @@ public:
                       std::string_view to, std::uint64_t id) override {
         const bool letter_id = component.ends_with("message");
         const std::uint64_t shown = letter_id && id < letters_.size() ? letters_[id].number : id;
-        if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
-        if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
-        if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
+        report_transition(component, from, event, to, shown);
     }
 
 private:
@@ -210,11 +192,6 @@ private:
             }
         }
         deferred_.clear();
-    }
-
-    void schedule_next_arrival() {
-        if (const std::optional<Time> at = arrivals_.next())
-            sim_.schedule_at(*at, SystemEvent{SystemEventKind::Arrival, TimerKind::RetryBackoff, false, false, 0, 0});
     }
 
     // A publish leaves the producer; it reaches the queue after the publish hop.
@@ -615,15 +592,7 @@ private:
         return snap;
     }
 
-    const Scenario& scenario_;
     const EventConfig& last_;  // the stage that calls the service
-    RunOptions options_;
-    RngStreams streams_;
-    RunMetrics metrics_;
-    Simulator<SystemEvent> sim_;
-    Downstream downstream_;
-    CallDesk desk_;
-    ArrivalGenerator arrivals_;
     Rng backoff_rng_;
     std::optional<CircuitBreaker> breaker_;
     std::optional<Bulkhead> bulkhead_;

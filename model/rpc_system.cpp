@@ -14,6 +14,7 @@
 #include <vector>     // std::vector
 
 #include "model/downstream.hpp"
+#include "model/system_base.hpp"
 #include "model/downstream_call.hpp"
 #include "model/slot_pool.hpp"
 #include "model/snapshot.hpp"
@@ -107,21 +108,10 @@ struct Tier {
     TimerGenerations breaker_timers;
 };
 
-class RpcSystem final : public Effects {
+class RpcSystem final : public SystemBase {
 public:
     RpcSystem(const Scenario& s, const RunOptions& options)
-        : scenario_(s),
-          options_(options),
-          streams_(s.seed),
-          metrics_(s.metrics.window),
-          downstream_(s.downstream, s.faults, streams_.stream("downstream.latency"),
-                      streams_.stream("downstream.failure")),
-          desk_(downstream_, metrics_, sim_, s.downstream.on_timeout),
-          arrivals_(s.workload, streams_.stream("workload")),
-          backoff_rng_(streams_.stream("retry.backoff")) {
-        metrics_.scenario = s.name;
-        metrics_.architecture = Architecture::Rpc;
-        metrics_.seed = s.seed;
+        : SystemBase(s, options, Architecture::Rpc), backoff_rng_(streams_.stream("retry.backoff")) {
         tiers_.push_back(std::make_unique<Tier>(*this, 0, s.rpc));
         for (const RpcConfig& inner : s.inner_tiers)
             tiers_.push_back(std::make_unique<Tier>(*this, static_cast<std::uint32_t>(tiers_.size()), inner));
@@ -130,14 +120,7 @@ public:
     }
 
     RunMetrics run() {
-        schedule_next_arrival();
-        StopConditions stop;
-        if (scenario_.horizon > Duration::zero()) stop.until = Time::at(scenario_.horizon);
-        sim_.run([this](Simulator<SystemEvent>&, SystemEvent& e) { handle(e); }, stop);
-
-        metrics_.events = sim_.total_dispatched();
-        metrics_.max_downstream_in_flight = downstream_.max_in_flight();
-        metrics_.refused_by_downstream = downstream_.refused();
+        run_loop([this](const SystemEvent& e) { handle(e); });
         for (const Request& r : slots_) {
             if (r.retry && !r.settled) ++metrics_.unfinished;
             if (r.retry) metrics_.unhandled_events += r.retry->unhandled_events();
@@ -176,10 +159,9 @@ public:
         // Retry and bulkhead ids are slots; show the request number instead.
         const bool slot_id = component == "retry" || component.ends_with("bulkhead");
         const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
-        if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
-        else if (component.ends_with("breaker") && to == "Open") ++metrics_.breaker_opens;
-        if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown);
-        if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown);
+        // Inner tiers' breakers count their openings; the breaker series follows the client's.
+        if (component != "breaker" && component.ends_with("breaker") && to == "Open") ++metrics_.breaker_opens;
+        report_transition(component, from, event, to, shown);
     }
 
 private:
@@ -215,12 +197,6 @@ private:
             }
         }
         deferred_.clear();
-    }
-
-    void schedule_next_arrival() {
-        if (const std::optional<Time> at = arrivals_.next()) {
-            sim_.schedule_at(*at, SystemEvent{SystemEventKind::Arrival, TimerKind::RetryBackoff, false, false, 0, 0});
-        }
     }
 
     Tier& tier_of(std::uint32_t slot) { return *tiers_[slots_[slot].tier]; }
@@ -559,14 +535,6 @@ private:
         return snap;
     }
 
-    const Scenario& scenario_;
-    RunOptions options_;
-    RngStreams streams_;
-    RunMetrics metrics_;
-    Simulator<SystemEvent> sim_;
-    Downstream downstream_;
-    CallDesk desk_;
-    ArrivalGenerator arrivals_;
     Rng backoff_rng_;
     std::vector<std::unique_ptr<Tier>> tiers_;
     SlotPool<Request> slots_;
