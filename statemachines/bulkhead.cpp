@@ -37,10 +37,12 @@ struct BulkheadContext;
         static constexpr std::string_view name = #NAME;             \
         static bool test(const EVENT& e, const BulkheadContext& c); \
     }
+CASCADELAB_GUARD(no_capacity, none);
 CASCADELAB_GUARD(slots_to_spare, PermitRequested);
 CASCADELAB_GUARD(last_slot, PermitRequested);
 CASCADELAB_GUARD(may_wait, PermitRequested);
 CASCADELAB_GUARD(must_not_wait, PermitRequested);
+CASCADELAB_GUARD(slot_held, PermitReleased);
 CASCADELAB_GUARD(waiter_present, PermitReleased);
 CASCADELAB_GUARD(no_waiter, PermitReleased);
 #undef CASCADELAB_GUARD
@@ -71,9 +73,10 @@ struct BulkheadDef : MachineDef<BulkheadDef, BulkheadContext> {
 
     struct transition_table : boost::mpl::vector<
         //   Source     Event            Target     Action                    Guard
+        Row< Available, none,            Saturated, none,                     no_capacity     >,
         Row< Available, PermitRequested, none,      admit,                    slots_to_spare  >,
         Row< Available, PermitRequested, Saturated, admit,                    last_slot       >,
-        Row< Available, PermitReleased,  none,      release,                  none            >,
+        Row< Available, PermitReleased,  none,      release,                  slot_held       >,
         // ---------------------------------------------------------------------------------
         Row< Saturated, PermitRequested, none,      enqueue,                  may_wait        >,
         Row< Saturated, PermitRequested, none,      reject,                   must_not_wait   >,
@@ -104,11 +107,13 @@ struct BulkheadContext {
     bool wait_is_finite() const { return config.max_wait_duration != Duration::max(); }
 };
 
+// Resilience4j allows maxConcurrentCalls = 0: every call waits (then gives up) or is rejected.
+bool no_capacity::test(const none&, const BulkheadContext& c) { return c.config.max_concurrent_calls == 0; }
 bool slots_to_spare::test(const PermitRequested&, const BulkheadContext& c) {
     return c.active + 1 < c.config.max_concurrent_calls;
 }
 bool last_slot::test(const PermitRequested&, const BulkheadContext& c) {
-    return c.active + 1 >= c.config.max_concurrent_calls;
+    return c.active + 1 == c.config.max_concurrent_calls;
 }
 bool may_wait::test(const PermitRequested&, const BulkheadContext& c) {
     return c.config.max_wait_duration > Duration::zero() && c.waiters.size() < c.config.max_queue_length;
@@ -116,8 +121,11 @@ bool may_wait::test(const PermitRequested&, const BulkheadContext& c) {
 bool must_not_wait::test(const PermitRequested&, const BulkheadContext& c) {
     return c.config.max_wait_duration == Duration::zero() || c.waiters.size() >= c.config.max_queue_length;
 }
-bool waiter_present::test(const PermitReleased&, const BulkheadContext& c) { return !c.waiters.empty(); }
-bool no_waiter::test(const PermitReleased&, const BulkheadContext& c) { return c.waiters.empty(); }
+// A release with no slot held is a modelling error (no row takes it); Resilience4j's semaphore
+// would silently grow past maxConcurrentCalls.
+bool slot_held::test(const PermitReleased&, const BulkheadContext& c) { return c.active > 0; }
+bool waiter_present::test(const PermitReleased&, const BulkheadContext& c) { return c.active > 0 && !c.waiters.empty(); }
+bool no_waiter::test(const PermitReleased&, const BulkheadContext& c) { return c.active > 0 && c.waiters.empty(); }
 
 void admit::run(const PermitRequested&, BulkheadContext& c) {
     ++c.active;
@@ -133,9 +141,7 @@ void reject::run(const PermitRequested&, BulkheadContext& c) {
     c.decision = PermitDecision::Rejected;
     ++c.rejected;
 }
-void release::run(const PermitReleased&, BulkheadContext& c) {
-    if (c.active > 0) --c.active;
-}
+void release::run(const PermitReleased&, BulkheadContext& c) { --c.active; }
 // The slot passes straight to the head of the queue (FIFO, Resilience4j's fair mode): active
 // stays the same, so no new caller can overtake a waiting one.
 void hand_over_to_next_waiter::run(const PermitReleased&, BulkheadContext& c) {
@@ -203,7 +209,8 @@ std::string_view name(PermitDecision d) {
 
 void BulkheadConfig::validate() const {
     constexpr std::string_view s = "bulkhead";
-    require(max_concurrent_calls >= 1, s, "max_concurrent_calls", max_concurrent_calls, "must be at least 1");
+    // Resilience4j accepts 0 (every call is refused); the upper bound is cascadelab's own.
+    require(max_concurrent_calls <= 1'000'000, s, "max_concurrent_calls", max_concurrent_calls, "must be at most 1000000");
     require(max_wait_duration >= Duration::zero(), s, "max_wait_duration", max_wait_duration,
             "must be zero (reject at once), positive, or unbounded");
     require(max_queue_length >= 1, s, "max_queue_length", max_queue_length,

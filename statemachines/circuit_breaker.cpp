@@ -1,11 +1,14 @@
-// The circuit breaker as a Boost.MSM machine. Read the two transition tables first: Operating
-// (Closed / Open / HalfOpen) and the top level (Operating and the administrative states).
+// The circuit breaker as a Boost.MSM machine. Read the three transition tables first: the top
+// level (Operating and Administrative, and manual transitions between them), Operating (Closed /
+// Open / HalfOpen) and Administrative (ForcedOpen / Disabled / MetricsOnly).
 #include "statemachines/circuit_breaker.hpp"
 
 #include <algorithm>  // std::min
 #include <cmath>      // std::pow
+#include <vector>     // std::vector
 
-#include "statemachines/config_error.hpp"
+#include <fmt/format.h>  // fmt::format
+
 #include "statemachines/msm_support.hpp"
 
 namespace cascadelab {
@@ -16,56 +19,65 @@ using msm_support::msmf::none;
 using msm_support::msmf::Row;
 using namespace msm_support;  // msmf, MachineDef, Guard, Action
 
-// ---- Events (past-tense facts); each carries the virtual time it happened at ----
+// ---- Events (past-tense facts); the time they happened at is in the context (ctx.now) ----
 struct CallRequested {
     static constexpr std::string_view name = "CallRequested";
-    Time now;
 };
 struct CallCompleted {
     static constexpr std::string_view name = "CallCompleted";
-    Time now;
     std::uint64_t epoch;  // of the permit the call was let through with
     CallOutcome outcome;
 };
+struct PermitReleased {
+    static constexpr std::string_view name = "PermitReleased";
+    std::uint64_t epoch;
+};
 struct OpenWaitElapsed {
     static constexpr std::string_view name = "OpenWaitElapsed";
-    Time now;
 };
 struct HalfOpenWaitElapsed {
     static constexpr std::string_view name = "HalfOpenWaitElapsed";
-    Time now;
 };
-struct ModeChanged {
-    static constexpr std::string_view name = "ModeChanged";
-    Time now;
-    BreakerMode mode;
+struct TransitionRequested {
+    static constexpr std::string_view name = "TransitionRequested";
+    BreakerState target;
+    bool wait_given = false;  // open_for / open_until
+    Duration wait;
 };
 
 struct BreakerContext;
 
 // ---- Guards (predicates) ----
 #define CASCADELAB_GUARD(NAME, EVENT)                                 \
-    struct NAME : Guard<NAME> {                                              \
-        static constexpr std::string_view name = #NAME;                      \
-        static bool test(const EVENT& e, const BreakerContext& c);           \
+    struct NAME : Guard<NAME> {                                       \
+        static constexpr std::string_view name = #NAME;               \
+        static bool test(const EVENT& e, const BreakerContext& c);    \
     }
-CASCADELAB_GUARD(trip_threshold_reached, CallCompleted);
-CASCADELAB_GUARD(below_thresholds, CallCompleted);
-CASCADELAB_GUARD(wait_over_to_half_open, CallRequested);
-CASCADELAB_GUARD(wait_over_to_closed, CallRequested);
+CASCADELAB_GUARD(starts_operating, none);
+CASCADELAB_GUARD(starts_administrative, none);
+CASCADELAB_GUARD(to_operating_state, TransitionRequested);
+CASCADELAB_GUARD(to_administrative_state, TransitionRequested);
+CASCADELAB_GUARD(illegal_transition, TransitionRequested);
+CASCADELAB_GUARD(enters_closed, none);
+CASCADELAB_GUARD(enters_open, none);
+CASCADELAB_GUARD(enters_half_open, none);
+CASCADELAB_GUARD(enters_forced_open, none);
+CASCADELAB_GUARD(enters_disabled, none);
+CASCADELAB_GUARD(enters_metrics_only, none);
+CASCADELAB_GUARD(stays_closed, CallCompleted);
+CASCADELAB_GUARD(trips, CallCompleted);
 CASCADELAB_GUARD(still_open, CallRequested);
-CASCADELAB_GUARD(half_open_after_wait, OpenWaitElapsed);
-CASCADELAB_GUARD(closed_after_wait, OpenWaitElapsed);
+CASCADELAB_GUARD(wait_over, CallRequested);
+CASCADELAB_GUARD(automatic_transition, OpenWaitElapsed);
+CASCADELAB_GUARD(no_half_open_phase, none);
 CASCADELAB_GUARD(probe_slot_free, CallRequested);
 CASCADELAB_GUARD(probes_exhausted, CallRequested);
-CASCADELAB_GUARD(stale_outcome, CallCompleted);
+CASCADELAB_GUARD(stale_and_ignored, CallCompleted);
 CASCADELAB_GUARD(verdict_pending, CallCompleted);
 CASCADELAB_GUARD(probes_healthy, CallCompleted);
 CASCADELAB_GUARD(probes_failing, CallCompleted);
-CASCADELAB_GUARD(to_forced_open, ModeChanged);
-CASCADELAB_GUARD(to_disabled, ModeChanged);
-CASCADELAB_GUARD(to_metrics_only, ModeChanged);
-CASCADELAB_GUARD(to_normal, ModeChanged);
+CASCADELAB_GUARD(timeout_opens, HalfOpenWaitElapsed);
+CASCADELAB_GUARD(timeout_closes, HalfOpenWaitElapsed);
 #undef CASCADELAB_GUARD
 
 // ---- Actions (imperatives) ----
@@ -75,330 +87,476 @@ CASCADELAB_GUARD(to_normal, ModeChanged);
         template <class Event>                                           \
         static void run(const Event& e, BreakerContext& c);              \
     }
+CASCADELAB_ACTION(aim_at_target);
+CASCADELAB_ACTION(refuse_transition);
 CASCADELAB_ACTION(permit_call);
 CASCADELAB_ACTION(reject_call);
 CASCADELAB_ACTION(record_outcome);
+CASCADELAB_ACTION(record_tripping_outcome);
+CASCADELAB_ACTION(record_late_outcome);
+CASCADELAB_ACTION(record_isolated_outcome);
 CASCADELAB_ACTION(ignore_outcome);
-CASCADELAB_ACTION(note_trip_reason);
-CASCADELAB_ACTION(note_late_outcome);
+CASCADELAB_ACTION(record_and_report_thresholds);
 CASCADELAB_ACTION(admit_probe);
+CASCADELAB_ACTION(note_late_outcome);
 CASCADELAB_ACTION(record_probe);
 CASCADELAB_ACTION(record_failed_probes);
+CASCADELAB_ACTION(give_back_probe_permit);
 CASCADELAB_ACTION(note_hung_probes);
 #undef CASCADELAB_ACTION
 
-// ---- States. Entry and exit do the bookkeeping every way in or out shares. ----
-struct Closed : msmf::state<> {
-    static constexpr std::string_view name = "Closed";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
+// ---- States. Entry does the bookkeeping every way in shares. ----
+// Choice pseudo-states, one per region (diagrams name states globally): entering a region goes
+// through its choice to the state the context names.
+struct ChoosingOperating : msmf::state<> {
+    static constexpr std::string_view name = "ChoosingOperating";
 };
-struct Open : msmf::state<> {
-    static constexpr std::string_view name = "Open";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
-    template <class E, class F> void on_exit(const E& e, F& fsm);
+struct ChoosingAdministrative : msmf::state<> {
+    static constexpr std::string_view name = "ChoosingAdministrative";
 };
-struct HalfOpen : msmf::state<> {
-    static constexpr std::string_view name = "HalfOpen";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
-    template <class E, class F> void on_exit(const E& e, F& fsm);
-};
+#define CASCADELAB_STATE(NAME)                                                   \
+    struct NAME : msmf::state<> {                                                \
+        static constexpr std::string_view name = #NAME;                          \
+        template <class E, class F> void on_entry(const E& e, F& fsm);           \
+        template <class E, class F> void on_exit(const E& e, F& fsm);            \
+    }
+CASCADELAB_STATE(Closed);
+CASCADELAB_STATE(Open);
+CASCADELAB_STATE(HalfOpen);
+CASCADELAB_STATE(ForcedOpen);
+CASCADELAB_STATE(Disabled);
+CASCADELAB_STATE(MetricsOnly);
+#undef CASCADELAB_STATE
 
 // ---- The Operating region: the breaker proper ----
 struct OperatingDef : MachineDef<OperatingDef, BreakerContext> {
     static constexpr std::string_view name = "Operating";
-    using initial_state = Closed;
+    using initial_state = ChoosingOperating;
 
     struct transition_table : boost::mpl::vector<
-        //   Source     Event                Target     Action                Guard
-        Row< Closed,    CallRequested,       none,      permit_call,          none                    >,
-        Row< Closed,    CallCompleted,       none,      record_outcome,       below_thresholds        >,
-        Row< Closed,    CallCompleted,       Open,      note_trip_reason,     trip_threshold_reached  >,
-        // ---------------------------------------------------------------------------------------
-        Row< Open,      CallRequested,       none,      reject_call,          still_open              >,
-        Row< Open,      CallRequested,       HalfOpen,  permit_call,          wait_over_to_half_open  >,
-        Row< Open,      CallRequested,       Closed,    permit_call,          wait_over_to_closed     >,
-        Row< Open,      OpenWaitElapsed,     HalfOpen,  none,                 half_open_after_wait    >,
-        Row< Open,      OpenWaitElapsed,     Closed,    none,                 closed_after_wait       >,
-        Row< Open,      CallCompleted,       none,      note_late_outcome,    none                    >,
-        // ---------------------------------------------------------------------------------------
-        Row< HalfOpen,  CallRequested,       none,      admit_probe,          probe_slot_free         >,
-        Row< HalfOpen,  CallRequested,       none,      reject_call,          probes_exhausted        >,
-        Row< HalfOpen,  CallCompleted,       none,      note_late_outcome,    stale_outcome           >,
-        Row< HalfOpen,  CallCompleted,       none,      record_probe,         verdict_pending         >,
-        Row< HalfOpen,  CallCompleted,       Closed,    record_probe,         probes_healthy          >,
-        Row< HalfOpen,  CallCompleted,       Open,      record_failed_probes, probes_failing          >,
-        Row< HalfOpen,  HalfOpenWaitElapsed, Open,      note_hung_probes,     none                    >
+        //   Source             Event                Target    Action                   Guard
+        Row< ChoosingOperating, none,                Closed,   none,                    enters_closed        >,
+        Row< ChoosingOperating, none,                Open,     none,                    enters_open          >,
+        Row< ChoosingOperating, none,                HalfOpen, none,                    enters_half_open     >,
+        // -----------------------------------------------------------------------------------------------------
+        Row< Closed,            CallRequested,       none,     permit_call,             none                 >,
+        Row< Closed,            CallCompleted,       none,     record_outcome,          stays_closed         >,
+        Row< Closed,            CallCompleted,       Open,     record_tripping_outcome, trips                >,
+        // -----------------------------------------------------------------------------------------------------
+        // An outcome while Open is taken by the top level (it may come from any earlier state).
+        Row< Open,              CallRequested,       none,     reject_call,             still_open           >,
+        Row< Open,              CallRequested,       HalfOpen, none,                    wait_over            >,
+        Row< Open,              OpenWaitElapsed,     HalfOpen, none,                    automatic_transition >,
+        // -----------------------------------------------------------------------------------------------------
+        Row< HalfOpen,          none,                Closed,   none,                    no_half_open_phase   >,
+        Row< HalfOpen,          CallRequested,       none,     admit_probe,             probe_slot_free      >,
+        Row< HalfOpen,          CallRequested,       none,     reject_call,             probes_exhausted     >,
+        Row< HalfOpen,          CallCompleted,       none,     note_late_outcome,       stale_and_ignored    >,
+        Row< HalfOpen,          CallCompleted,       none,     record_probe,            verdict_pending      >,
+        Row< HalfOpen,          CallCompleted,       Closed,   record_probe,            probes_healthy       >,
+        Row< HalfOpen,          CallCompleted,       Open,     record_failed_probes,    probes_failing       >,
+        Row< HalfOpen,          PermitReleased,      none,     give_back_probe_permit,  none                 >,
+        Row< HalfOpen,          HalfOpenWaitElapsed, Open,     note_hung_probes,        timeout_opens        >,
+        Row< HalfOpen,          HalfOpenWaitElapsed, Closed,   none,                    timeout_closes       >
     > {};
 };
 using Operating = boost::msm::back::state_machine<OperatingDef>;
 
-struct ForcedOpen : msmf::state<> {
-    static constexpr std::string_view name = "ForcedOpen";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
-};
-struct Disabled : msmf::state<> {
-    static constexpr std::string_view name = "Disabled";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
-};
-struct MetricsOnly : msmf::state<> {
-    static constexpr std::string_view name = "MetricsOnly";
-    template <class E, class F> void on_entry(const E& e, F& fsm);
-};
-
-// ---- The top level: normal operation and the administrative states ----
-struct BreakerDef : MachineDef<BreakerDef, BreakerContext> {
-    static constexpr std::string_view name = "CircuitBreaker";
-    using initial_state = Operating;
+// ---- The Administrative region: the states an operator puts the breaker in ----
+struct AdministrativeDef : MachineDef<AdministrativeDef, BreakerContext> {
+    static constexpr std::string_view name = "Administrative";
+    using initial_state = ChoosingAdministrative;
 
     struct transition_table : boost::mpl::vector<
-        //   Source       Event          Target       Action          Guard
-        Row< Operating,   ModeChanged,   ForcedOpen,  none,           to_forced_open   >,
-        Row< Operating,   ModeChanged,   Disabled,    none,           to_disabled      >,
-        Row< Operating,   ModeChanged,   MetricsOnly, none,           to_metrics_only  >,
-        Row< Operating,   ModeChanged,   Operating,   none,           to_normal        >,
-        // ---------------------------------------------------------------------------------
-        Row< ForcedOpen,  CallRequested, none,        reject_call,    none             >,
-        Row< ForcedOpen,  CallCompleted, none,        ignore_outcome, none             >,
-        Row< ForcedOpen,  ModeChanged,   Disabled,    none,           to_disabled      >,
-        Row< ForcedOpen,  ModeChanged,   MetricsOnly, none,           to_metrics_only  >,
-        Row< ForcedOpen,  ModeChanged,   Operating,   none,           to_normal        >,
-        // ---------------------------------------------------------------------------------
-        Row< Disabled,    CallRequested, none,        permit_call,    none             >,
-        Row< Disabled,    CallCompleted, none,        ignore_outcome, none             >,
-        Row< Disabled,    ModeChanged,   ForcedOpen,  none,           to_forced_open   >,
-        Row< Disabled,    ModeChanged,   MetricsOnly, none,           to_metrics_only  >,
-        Row< Disabled,    ModeChanged,   Operating,   none,           to_normal        >,
-        // ---------------------------------------------------------------------------------
-        Row< MetricsOnly, CallRequested, none,        permit_call,    none             >,
-        Row< MetricsOnly, CallCompleted, none,        record_outcome, none             >,
-        Row< MetricsOnly, ModeChanged,   ForcedOpen,  none,           to_forced_open   >,
-        Row< MetricsOnly, ModeChanged,   Disabled,    none,           to_disabled      >,
-        Row< MetricsOnly, ModeChanged,   Operating,   none,           to_normal        >
+        //   Source                  Event          Target       Action                        Guard
+        Row< ChoosingAdministrative, none,          ForcedOpen,  none,                         enters_forced_open  >,
+        Row< ChoosingAdministrative, none,          Disabled,    none,                         enters_disabled     >,
+        Row< ChoosingAdministrative, none,          MetricsOnly, none,                         enters_metrics_only >,
+        // -----------------------------------------------------------------------------------------------------------
+        Row< ForcedOpen,             CallRequested, none,        reject_call,                  none                >,
+        Row< ForcedOpen,             CallCompleted, none,        record_isolated_outcome,      none                >,
+        Row< Disabled,               CallRequested, none,        permit_call,                  none                >,
+        Row< Disabled,               CallCompleted, none,        ignore_outcome,               none                >,
+        Row< MetricsOnly,            CallRequested, none,        permit_call,                  none                >,
+        Row< MetricsOnly,            CallCompleted, none,        record_and_report_thresholds, none                >
+    > {};
+};
+using Administrative = boost::msm::back::state_machine<AdministrativeDef>;
+
+struct Starting : msmf::state<> {
+    static constexpr std::string_view name = "Starting";
+};
+
+// ---- The top level: the two regions, and the manual transitions within and between them ----
+struct BreakerDef : MachineDef<BreakerDef, BreakerContext> {
+    static constexpr std::string_view name = "CircuitBreaker";
+    using initial_state = Starting;
+
+    struct transition_table : boost::mpl::vector<
+        //   Source          Event                Target          Action               Guard
+        Row< Starting,       none,                Operating,      none,                starts_operating        >,
+        Row< Starting,       none,                Administrative, none,                starts_administrative   >,
+        // -------------------------------------------------------------------------------------------------------
+        // Reached only in Open: Closed and HalfOpen take their own outcomes.
+        Row< Operating,      CallCompleted,       none,           record_late_outcome, none                    >,
+        // A permit given back outside HalfOpen frees nothing (Resilience4j).
+        Row< Operating,      PermitReleased,      none,           none,                none                    >,
+        Row< Operating,      TransitionRequested, Operating,      aim_at_target,       to_operating_state      >,
+        Row< Operating,      TransitionRequested, Administrative, aim_at_target,       to_administrative_state >,
+        Row< Operating,      TransitionRequested, none,           refuse_transition,   illegal_transition      >,
+        // -------------------------------------------------------------------------------------------------------
+        Row< Administrative, PermitReleased,      none,           none,                none                    >,
+        Row< Administrative, TransitionRequested, Operating,      aim_at_target,       to_operating_state      >,
+        Row< Administrative, TransitionRequested, Administrative, aim_at_target,       to_administrative_state >,
+        Row< Administrative, TransitionRequested, none,           refuse_transition,   illegal_transition      >
     > {};
 };
 using BreakerMachine = boost::msm::back::state_machine<BreakerDef>;
 
-// ---- The context: configuration, counters and the window the guards and actions read ----
+// ---- The context: configuration, books and counters the guards and actions read ----
 struct BreakerContext {
-    BreakerContext(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp)
-        : config(c),
-          effects(&fx),
-          component(comp),
-          window(c.sliding_window_type, c.sliding_window_size, c.time_window_bucket) {}
+    BreakerContext(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp, Time created)
+        : config(c), effects(&fx), component(comp), now(created), book(config, created), target(c.initial_state) {}
 
     CircuitBreakerConfig config;
     Effects* effects;
     std::string_view component;
+    Time now;  // of the event being dispatched
+    BreakerBook book;
 
     BreakerState state = BreakerState::Closed;
     std::string_view fired_guard;
-    BreakerWindow window;
-    WindowTotals probes;  // outcomes of the current HalfOpen's probes
-    std::uint32_t probes_admitted = 0;
-    std::uint32_t probes_in_flight = 0;
-    std::uint64_t epoch = 1;  // advances on every entry to a state; 0 is never a valid epoch
+    BreakerState target;        // where the entry choice leads (initial state, manual transition)
+    bool wait_given = false;    // open_for / open_until chose the next wait in Open
+    Duration given_wait;
+    bool decided = false;       // a CallRequested row permitted or rejected the call
     BreakerPermit last_permit;
+    std::uint64_t epoch = 1;    // advances on every entry to a state; 0 is never a valid epoch
+
+    // Open
     Time open_until;
-    std::uint32_t consecutive_opens = 0;
     Duration open_wait;
+    std::uint32_t consecutive_opens = 0;
+    // HalfOpen
+    std::uint32_t permits_left = 0;      // Resilience4j's permittedNumberOfCalls (a release adds one back)
+    std::uint32_t probes_in_flight = 0;  // probes of this HalfOpen not answered yet
+    std::uint32_t extra_permits = 0;     // given back by releases of earlier permits
+    Time probe_blocked_until;            // Polly: the break of the HalfOpen's probe
+    Time next_retest;                    // Polly v7: when one more probe may go
+    // MetricsOnly: Resilience4j publishes each threshold event once per stay
+    bool reported_failure_rate = false;
+    bool reported_slow_call_rate = false;
+
     TripReason last_trip = TripReason::None;
-    std::uint64_t not_permitted = 0;
+    std::uint64_t failure_rate_events = 0;
+    std::uint64_t slow_call_rate_events = 0;
     std::uint64_t late_outcomes = 0;
+    std::uint64_t illegal = 0;
+    std::string last_illegal;
     std::uint64_t unhandled = 0;
     std::uint64_t transitions = 0;
-    std::string_view last_unhandled;
 
-    void note_unhandled(std::string_view event) {
-        ++unhandled;
-        last_unhandled = event;
+    std::vector<std::string_view>* guard_log = nullptr;  // CircuitBreaker::log_guards
+    void note_unhandled(std::string_view) { ++unhandled; }
+
+    bool polly() const { return polly_family(config.model); }
+    static bool operating(BreakerState s) {
+        return s == BreakerState::Closed || s == BreakerState::Open || s == BreakerState::HalfOpen;
+    }
+    // Resilience4j's StateTransition table: everything but CLOSED -> HALF_OPEN and
+    // METRICS_ONLY -> OPEN / HALF_OPEN.
+    bool legal(BreakerState to) const {
+        if (state == BreakerState::Closed && to == BreakerState::HalfOpen) return false;
+        if (state == BreakerState::MetricsOnly && (to == BreakerState::Open || to == BreakerState::HalfOpen)) return false;
+        return true;
+    }
+    bool wait_over() const {
+        return config.wait_boundary == WaitBoundary::Inclusive ? now >= open_until : now > open_until;
+    }
+    bool stale(std::uint64_t e) const { return e != epoch; }
+    Verdict probe_verdict(const CallCompleted& e) const { return book.probe_verdict_with(now, e.outcome); }
+    bool counts_as_probe(const CallCompleted& e) const {
+        return !(stale(e.epoch) && config.stale_outcomes == StaleOutcomes::Ignore);
     }
 
-    // Resilience4j clamps minimumNumberOfCalls to the window size for count-based windows.
-    std::uint32_t minimum_calls() const {
-        return config.sliding_window_type == WindowKind::CountBased
-                   ? std::min(config.minimum_number_of_calls, config.sliding_window_size)
-                   : config.minimum_number_of_calls;
+    void refuse() {
+        last_permit = {false, epoch};
+        decided = true;
+        book.not_permitted();
     }
-    // rate >= threshold, as failures * 100 >= threshold * calls: no division per call.
-    bool over_thresholds(const WindowTotals& t) const {
-        const double calls = static_cast<double>(t.calls);
-        return t.calls > 0 && (100.0 * t.failures >= config.failure_rate_threshold * calls ||
-                               100.0 * t.slow >= config.slow_call_rate_threshold * calls);
+    void permit() {
+        last_permit = {true, epoch};
+        decided = true;
     }
-    bool trips_with(const CallCompleted& e) const {
-        const WindowTotals t = window.totals_with(e.now, e.outcome);
-        return t.calls >= minimum_calls() && over_thresholds(t);
+    void count_exceeded(Verdict v) {
+        if (failure_rate_exceeded(v)) ++failure_rate_events;
+        if (slow_call_rate_exceeded(v)) ++slow_call_rate_events;
     }
-    WindowTotals probes_with(const CallCompleted& e) const {
-        WindowTotals t = probes;
-        ++t.calls;
-        t.failures += e.outcome.failed;
-        t.slow += e.outcome.slow;
-        return t;
+
+    // The wait of the n-th consecutive opening (waitIntervalFunctionInOpenState, Polly's
+    // BreakDurationGenerator), computed with the books as they are when the circuit opens.
+    Duration next_open_wait() const {
+        const Duration base = config.wait_duration_in_open_state;
+        Duration w = base;
+        switch (config.wait_growth) {
+            case OpenWaitGrowth::Geometric:
+                if (consecutive_opens > 1) {
+                    const double grown = static_cast<double>(base.us()) *
+                                         std::pow(config.wait_in_open_multiplier, static_cast<double>(consecutive_opens - 1));
+                    w = grown >= 9.0e18 ? Duration::max() : Duration::micros(static_cast<std::int64_t>(grown));
+                }
+                break;
+            case OpenWaitGrowth::LinearInFailures: w = base + config.wait_per_failure * book.failures(now); break;
+            case OpenWaitGrowth::StepsByFailureRate: {
+                const double rate = book.failure_rate_percent(now);
+                for (const WaitStep& s : config.wait_steps)
+                    if (rate >= s.min_failure_rate) w = s.wait;
+                break;
+            }
+        }
+        return std::min(w, config.max_wait_in_open_state);
     }
-    bool verdict_due(const CallCompleted& e) const {
-        return e.epoch == epoch && probes.calls + 1 >= config.permitted_number_of_calls_in_half_open_state;
-    }
-    bool wait_over(Time now) const { return now >= open_until; }
-    bool lazy() const { return !config.automatic_transition_from_open_to_half_open; }
-    bool probes_policy() const { return config.half_open_policy == HalfOpenPolicy::Probes; }
 };
 
 // ---- Guard definitions: guards on the same (state, event) are mutually exclusive ----
-bool trip_threshold_reached::test(const CallCompleted& e, const BreakerContext& c) { return c.trips_with(e); }
-bool below_thresholds::test(const CallCompleted& e, const BreakerContext& c) { return !c.trips_with(e); }
-bool wait_over_to_half_open::test(const CallRequested& e, const BreakerContext& c) {
-    return c.lazy() && c.wait_over(e.now) && c.probes_policy();
+bool starts_operating::test(const none&, const BreakerContext& c) { return BreakerContext::operating(c.target); }
+bool starts_administrative::test(const none&, const BreakerContext& c) { return !BreakerContext::operating(c.target); }
+bool to_operating_state::test(const TransitionRequested& e, const BreakerContext& c) {
+    return BreakerContext::operating(e.target) && c.legal(e.target);
 }
-bool wait_over_to_closed::test(const CallRequested& e, const BreakerContext& c) {
-    return c.lazy() && c.wait_over(e.now) && !c.probes_policy();
+bool to_administrative_state::test(const TransitionRequested& e, const BreakerContext&) {
+    return !BreakerContext::operating(e.target);
 }
-bool still_open::test(const CallRequested& e, const BreakerContext& c) { return !c.lazy() || !c.wait_over(e.now); }
+bool illegal_transition::test(const TransitionRequested& e, const BreakerContext& c) {
+    return BreakerContext::operating(e.target) && !c.legal(e.target);
+}
+bool enters_closed::test(const none&, const BreakerContext& c) { return c.target == BreakerState::Closed; }
+bool enters_open::test(const none&, const BreakerContext& c) { return c.target == BreakerState::Open; }
+bool enters_half_open::test(const none&, const BreakerContext& c) { return c.target == BreakerState::HalfOpen; }
+bool enters_forced_open::test(const none&, const BreakerContext& c) { return c.target == BreakerState::ForcedOpen; }
+bool enters_disabled::test(const none&, const BreakerContext& c) { return c.target == BreakerState::Disabled; }
+bool enters_metrics_only::test(const none&, const BreakerContext& c) { return c.target == BreakerState::MetricsOnly; }
+bool stays_closed::test(const CallCompleted& e, const BreakerContext& c) { return !exceeded(c.book.verdict_with(c.now, e.outcome)); }
+bool trips::test(const CallCompleted& e, const BreakerContext& c) { return exceeded(c.book.verdict_with(c.now, e.outcome)); }
+bool still_open::test(const CallRequested&, const BreakerContext& c) { return !c.wait_over(); }
+bool wait_over::test(const CallRequested&, const BreakerContext& c) { return c.wait_over(); }
 // Only automatic mode starts the BreakerOpenWait timer; in lazy mode its event is unhandled.
-bool half_open_after_wait::test(const OpenWaitElapsed&, const BreakerContext& c) { return !c.lazy() && c.probes_policy(); }
-bool closed_after_wait::test(const OpenWaitElapsed&, const BreakerContext& c) { return !c.lazy() && !c.probes_policy(); }
+bool automatic_transition::test(const OpenWaitElapsed&, const BreakerContext& c) {
+    return c.config.automatic_transition_from_open_to_half_open;
+}
+bool no_half_open_phase::test(const none&, const BreakerContext& c) { return c.config.half_open_policy == HalfOpenPolicy::None; }
 bool probe_slot_free::test(const CallRequested&, const BreakerContext& c) {
-    return c.probes_admitted < c.config.permitted_number_of_calls_in_half_open_state;
+    const bool retest_due = c.config.half_open_retest_interval > Duration::zero() && c.now >= c.next_retest;
+    return c.permits_left > 0 || retest_due;
 }
-bool probes_exhausted::test(const CallRequested&, const BreakerContext& c) {
-    return c.probes_admitted >= c.config.permitted_number_of_calls_in_half_open_state;
-}
-bool stale_outcome::test(const CallCompleted& e, const BreakerContext& c) { return e.epoch != c.epoch; }
+bool probes_exhausted::test(const CallRequested& e, const BreakerContext& c) { return !probe_slot_free::test(e, c); }
+bool stale_and_ignored::test(const CallCompleted& e, const BreakerContext& c) { return !c.counts_as_probe(e); }
 bool verdict_pending::test(const CallCompleted& e, const BreakerContext& c) {
-    return e.epoch == c.epoch && !c.verdict_due(e);
+    return c.counts_as_probe(e) && c.probe_verdict(e) == Verdict::BelowMinimumCalls;
 }
 bool probes_healthy::test(const CallCompleted& e, const BreakerContext& c) {
-    return c.verdict_due(e) && !c.over_thresholds(c.probes_with(e));
+    return c.counts_as_probe(e) && c.probe_verdict(e) == Verdict::BelowThresholds;
 }
 bool probes_failing::test(const CallCompleted& e, const BreakerContext& c) {
-    return c.verdict_due(e) && c.over_thresholds(c.probes_with(e));
+    return c.counts_as_probe(e) && exceeded(c.probe_verdict(e));
 }
-bool to_forced_open::test(const ModeChanged& e, const BreakerContext&) { return e.mode == BreakerMode::ForcedOpen; }
-bool to_disabled::test(const ModeChanged& e, const BreakerContext&) { return e.mode == BreakerMode::Disabled; }
-bool to_metrics_only::test(const ModeChanged& e, const BreakerContext&) { return e.mode == BreakerMode::MetricsOnly; }
-bool to_normal::test(const ModeChanged& e, const BreakerContext&) { return e.mode == BreakerMode::Normal; }
+bool timeout_opens::test(const HalfOpenWaitElapsed&, const BreakerContext& c) {
+    return c.config.transition_to_state_after_wait_duration == AfterHalfOpenWait::Open;
+}
+bool timeout_closes::test(const HalfOpenWaitElapsed&, const BreakerContext& c) {
+    return c.config.transition_to_state_after_wait_duration == AfterHalfOpenWait::Closed;
+}
 
 // ---- Action definitions ----
 template <class Event>
-void permit_call::run(const Event&, BreakerContext& c) { c.last_permit = {true, c.epoch}; }
-template <class Event>
-void reject_call::run(const Event&, BreakerContext& c) {
-    c.last_permit = {false, c.epoch};
-    ++c.not_permitted;
+void aim_at_target::run(const Event& e, BreakerContext& c) {
+    c.target = e.target;
+    c.wait_given = e.wait_given;
+    c.given_wait = e.wait;
+    if (e.target == BreakerState::Open) c.last_trip = TripReason::Manual;
 }
 template <class Event>
-void record_outcome::run(const Event& e, BreakerContext& c) { c.window.record(e.now, e.outcome); }
+void refuse_transition::run(const Event& e, BreakerContext& c) {
+    ++c.illegal;
+    c.last_illegal = fmt::format("CircuitBreaker '{}' tried an illegal state transition from {} to {}", c.component,
+                                 peer_name(c.state), peer_name(e.target));
+}
+template <class Event>
+void permit_call::run(const Event&, BreakerContext& c) { c.permit(); }
+template <class Event>
+void reject_call::run(const Event&, BreakerContext& c) { c.refuse(); }
+template <class Event>
+void record_outcome::run(const Event& e, BreakerContext& c) { c.book.record(c.now, e.outcome, c.state); }
+// Resilience4j records the call that trips the breaker (5 calls, 60 %), then publishes
+// FAILURE_RATE_EXCEEDED and/or SLOW_CALL_RATE_EXCEEDED.
+template <class Event>
+void record_tripping_outcome::run(const Event& e, BreakerContext& c) {
+    const Verdict v = c.book.verdict_with(c.now, e.outcome);
+    c.book.record(c.now, e.outcome, c.state);
+    c.count_exceeded(v);
+    c.last_trip = failure_rate_exceeded(v) ? TripReason::FailureRate : TripReason::SlowCallRate;
+}
+// While Open: Resilience4j records it in the metrics Open carries; Polly counts it in its health
+// (and never extends the break). With stale outcomes ignored it is only counted as late.
+template <class Event>
+void record_late_outcome::run(const Event& e, BreakerContext& c) {
+    ++c.late_outcomes;
+    if (c.config.stale_outcomes == StaleOutcomes::Record) c.book.record(c.now, e.outcome, c.state);
+}
+// Polly's Isolated circuit counts what arrives; Resilience4j's FORCED_OPEN records nothing.
+template <class Event>
+void record_isolated_outcome::run(const Event& e, BreakerContext& c) {
+    if (c.polly()) c.book.record(c.now, e.outcome, c.state);
+}
 template <class Event>
 void ignore_outcome::run(const Event&, BreakerContext&) {}
 template <class Event>
-void note_trip_reason::run(const Event& e, BreakerContext& c) {
-    const WindowTotals t = c.window.totals_with(e.now, e.outcome);
-    c.last_trip = t.failure_rate() >= c.config.failure_rate_threshold ? TripReason::FailureRate : TripReason::SlowCallRate;
+void record_and_report_thresholds::run(const Event& e, BreakerContext& c) {
+    const Verdict v = c.book.verdict_with(c.now, e.outcome);
+    c.book.record(c.now, e.outcome, c.state);
+    if (failure_rate_exceeded(v) && !c.reported_failure_rate) {
+        c.reported_failure_rate = true;
+        ++c.failure_rate_events;
+    }
+    if (slow_call_rate_exceeded(v) && !c.reported_slow_call_rate) {
+        c.reported_slow_call_rate = true;
+        ++c.slow_call_rate_events;
+    }
 }
-// Polly: outcomes that arrive while Open never extend the break. They are counted, not recorded.
+template <class Event>
+void admit_probe::run(const Event&, BreakerContext& c) {
+    if (c.permits_left > 0) {
+        --c.permits_left;
+    } else {
+        c.next_retest = c.now + c.config.half_open_retest_interval;  // Polly v7: one more probe
+    }
+    ++c.probes_in_flight;
+    c.permit();
+}
 template <class Event>
 void note_late_outcome::run(const Event&, BreakerContext& c) { ++c.late_outcomes; }
 template <class Event>
-void admit_probe::run(const Event&, BreakerContext& c) {
-    ++c.probes_admitted;
-    ++c.probes_in_flight;
-    c.last_permit = {true, c.epoch};
-}
-template <class Event>
 void record_probe::run(const Event& e, BreakerContext& c) {
-    c.probes = c.probes_with(e);
-    if (c.probes_in_flight > 0) --c.probes_in_flight;
+    if (c.stale(e.epoch)) {
+        ++c.late_outcomes;
+    } else if (c.probes_in_flight > 0) {
+        --c.probes_in_flight;
+    }
+    c.book.record(c.now, e.outcome, c.state);
 }
 template <class Event>
 void record_failed_probes::run(const Event& e, BreakerContext& c) {
     record_probe::run(e, c);
     c.last_trip = TripReason::ProbesFailed;
 }
+// Resilience4j gives a permit back for any releasePermission, even of a call admitted before
+// HalfOpen began: one more probe may then go than permitted (counted in extra_permits).
+template <class Event>
+void give_back_probe_permit::run(const Event& e, BreakerContext& c) {
+    if (c.stale(e.epoch)) {
+        if (c.config.released_permits == ReleasedPermits::CurrentOnly) return;
+        ++c.extra_permits;
+    } else if (c.probes_in_flight > 0) {
+        --c.probes_in_flight;
+    }
+    ++c.permits_left;
+}
 template <class Event>
 void note_hung_probes::run(const Event&, BreakerContext& c) { c.last_trip = TripReason::HalfOpenTimedOut; }
 
-// ---- State entry/exit ----
-template <class E, class F>
-void Closed::on_entry(const E&, F& fsm) {
+// ---- State entry/exit: what every way into a state shares ----
+template <class F>
+void entered(F& fsm, BreakerState s) {
     BreakerContext& c = *fsm.ctx;
-    c.state = BreakerState::Closed;
+    c.state = s;
     ++c.epoch;
-    c.window.reset();
-    c.consecutive_opens = 0;
+    c.book.entered(s, c.now);
 }
 
 template <class E, class F>
-void Open::on_entry(const E& e, F& fsm) {
+void Closed::on_entry(const E&, F& fsm) {
+    entered(fsm, BreakerState::Closed);
+    fsm.ctx->consecutive_opens = 0;
+}
+template <class E, class F>
+void Closed::on_exit(const E&, F&) {}
+
+template <class E, class F>
+void Open::on_entry(const E&, F& fsm) {
     BreakerContext& c = *fsm.ctx;
-    c.state = BreakerState::Open;
-    ++c.epoch;
-    ++c.consecutive_opens;
-    const double grown = static_cast<double>(c.config.wait_duration_in_open_state.us()) *
-                         std::pow(c.config.wait_in_open_multiplier, static_cast<double>(c.consecutive_opens - 1));
-    const double capped = std::min(grown, static_cast<double>(c.config.max_wait_in_open_state.us()));
-    c.open_wait = c.consecutive_opens == 1 ? c.config.wait_duration_in_open_state
-                                           : Duration::micros(static_cast<std::int64_t>(capped));
-    c.open_until = event_time(e) + c.open_wait;
-    if (!c.lazy()) c.effects->start_timer(TimerKind::BreakerOpenWait, 0, c.open_wait);
+    entered(fsm, BreakerState::Open);
+    ++c.consecutive_opens;  // Resilience4j OpenState(attempts + 1)
+    c.open_wait = c.wait_given ? c.given_wait : c.next_open_wait();
+    c.wait_given = false;
+    c.open_until = c.now + c.open_wait;
+    if (c.config.automatic_transition_from_open_to_half_open)
+        c.effects->start_timer(TimerKind::BreakerOpenWait, 0, c.open_wait);
 }
 template <class E, class F>
 void Open::on_exit(const E&, F& fsm) {
-    if (!fsm.ctx->lazy()) fsm.ctx->effects->cancel_timer(TimerKind::BreakerOpenWait, 0);
+    if (fsm.ctx->config.automatic_transition_from_open_to_half_open) fsm.ctx->effects->cancel_timer(TimerKind::BreakerOpenWait, 0);
 }
 
 template <class E, class F>
 void HalfOpen::on_entry(const E&, F& fsm) {
     BreakerContext& c = *fsm.ctx;
-    c.state = BreakerState::HalfOpen;
-    ++c.epoch;
-    c.probes = {};
-    c.probes_admitted = 0;
+    entered(fsm, BreakerState::HalfOpen);
+    c.permits_left = c.config.permitted_number_of_calls_in_half_open_state;
     c.probes_in_flight = 0;
-    // Entered lazily by a call: that call is the first probe (the row's action permitted it
-    // before this entry ran, so its permit is re-issued with this state's epoch).
-    if constexpr (std::is_same_v<E, CallRequested>) {
-        c.probes_admitted = 1;
-        c.probes_in_flight = 1;
-        c.last_permit = {true, c.epoch};
-    }
-    if (c.config.max_wait_duration_in_half_open_state > Duration::zero())
+    c.extra_permits = 0;
+    // Polly: the probe has a break of its own (RetryAfter of the calls it turns away); v7 lets
+    // one more probe through once that break has passed.
+    c.probe_blocked_until = c.now + c.config.wait_duration_in_open_state;
+    c.next_retest = c.now + c.config.half_open_retest_interval;
+    if (c.config.max_wait_duration_in_half_open_state > Duration::zero() && c.config.half_open_policy == HalfOpenPolicy::Probes)
         c.effects->start_timer(TimerKind::BreakerHalfOpenWait, 0, c.config.max_wait_duration_in_half_open_state);
 }
 template <class E, class F>
 void HalfOpen::on_exit(const E&, F& fsm) {
-    if (fsm.ctx->config.max_wait_duration_in_half_open_state > Duration::zero())
+    const CircuitBreakerConfig& cfg = fsm.ctx->config;
+    if (cfg.max_wait_duration_in_half_open_state > Duration::zero() && cfg.half_open_policy == HalfOpenPolicy::Probes)
         fsm.ctx->effects->cancel_timer(TimerKind::BreakerHalfOpenWait, 0);
 }
 
 template <class E, class F>
 void ForcedOpen::on_entry(const E&, F& fsm) {
-    fsm.ctx->state = BreakerState::ForcedOpen;
-    ++fsm.ctx->epoch;
+    entered(fsm, BreakerState::ForcedOpen);
+    ++fsm.ctx->consecutive_opens;  // Resilience4j ForcedOpenState(attempts + 1)
 }
+template <class E, class F>
+void ForcedOpen::on_exit(const E&, F&) {}
+
 template <class E, class F>
 void Disabled::on_entry(const E&, F& fsm) {
-    fsm.ctx->state = BreakerState::Disabled;
-    ++fsm.ctx->epoch;
+    entered(fsm, BreakerState::Disabled);
+    fsm.ctx->consecutive_opens = 0;
 }
 template <class E, class F>
+void Disabled::on_exit(const E&, F&) {}
+
+template <class E, class F>
 void MetricsOnly::on_entry(const E&, F& fsm) {
-    fsm.ctx->state = BreakerState::MetricsOnly;
-    ++fsm.ctx->epoch;
-    fsm.ctx->window.reset();
+    entered(fsm, BreakerState::MetricsOnly);
+    fsm.ctx->consecutive_opens = 0;
+    fsm.ctx->reported_failure_rate = fsm.ctx->reported_slow_call_rate = false;
 }
+template <class E, class F>
+void MetricsOnly::on_exit(const E&, F&) {}
 
 }  // namespace
 
 // ---- The facade ----
 struct CircuitBreaker::Impl {
-    Impl(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp) : ctx(c, fx, comp) {
+    Impl(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp, Time now) : ctx(c, fx, comp, now) {
         machine.ctx = &ctx;
         machine.get_state<Operating&>().ctx = &ctx;
+        machine.get_state<Administrative&>().ctx = &ctx;
         machine.start();
     }
 
     template <class Event>
-    void process(const Event& e) {
+    void process(Time now, const Event& e) {
+        ctx.now = now;
         dispatch_traced(machine, e, ctx.component, 0);
     }
 
@@ -406,42 +564,105 @@ struct CircuitBreaker::Impl {
     BreakerMachine machine;
 };
 
-CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, Effects& effects, std::string_view component) {
+CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, Effects& effects, std::string_view component,
+                               Time now) {
     config.validate();
-    impl_ = std::make_unique<Impl>(config, effects, component);
+    impl_ = std::make_unique<Impl>(config, effects, component, now);
 }
 CircuitBreaker::~CircuitBreaker() = default;
 
 BreakerPermit CircuitBreaker::call_requested(Time now) {
-    impl_->ctx.last_permit = {};
-    impl_->process(CallRequested{now});
-    return impl_->ctx.last_permit;
+    BreakerContext& c = impl_->ctx;
+    c.last_permit = {};
+    c.decided = false;
+    impl_->process(now, CallRequested{});
+    // Open let the call move it on (to HalfOpen, or Closed): the call now asks the state it led
+    // to, as Resilience4j's OpenState.tryAcquirePermission asks the HalfOpenState it created.
+    if (!c.decided) impl_->process(now, CallRequested{});
+    return c.last_permit;
 }
-void CircuitBreaker::call_completed(Time now, const BreakerPermit& permit, Duration duration, bool failed) {
-    const CallOutcome outcome{failed, duration > impl_->ctx.config.slow_call_duration_threshold};
-    impl_->process(CallCompleted{now, permit.epoch, outcome});
+
+void CircuitBreaker::call_completed(Time now, const BreakerPermit& permit, Duration took, bool failed) {
+    const CallOutcome outcome{failed, took > impl_->ctx.config.slow_call_duration_threshold, took};
+    impl_->process(now, CallCompleted{permit.epoch, outcome});
 }
-void CircuitBreaker::open_wait_elapsed(Time now) { impl_->process(OpenWaitElapsed{now}); }
-void CircuitBreaker::half_open_wait_elapsed(Time now) { impl_->process(HalfOpenWaitElapsed{now}); }
-void CircuitBreaker::mode_changed(Time now, BreakerMode mode) { impl_->process(ModeChanged{now, mode}); }
+void CircuitBreaker::call_succeeded(Time now, const BreakerPermit& permit, Duration took) {
+    call_completed(now, permit, took, false);
+}
+void CircuitBreaker::call_finished(Time now, const BreakerPermit& permit, Duration took, AttemptOutcome outcome) {
+    switch (impl_->ctx.config.record.of(outcome)) {
+        case CallVerdict::Success: call_completed(now, permit, took, false); break;
+        case CallVerdict::Failure: call_completed(now, permit, took, true); break;
+        case CallVerdict::Ignored: permit_released(now, permit); break;
+    }
+}
+void CircuitBreaker::permit_released(Time now, const BreakerPermit& permit) {
+    impl_->process(now, PermitReleased{permit.epoch});
+}
+void CircuitBreaker::open_wait_elapsed(Time now) { impl_->process(now, OpenWaitElapsed{}); }
+void CircuitBreaker::half_open_wait_elapsed(Time now) { impl_->process(now, HalfOpenWaitElapsed{}); }
+
+TransitionResult CircuitBreaker::transition_to(Time now, BreakerState target) {
+    const std::uint64_t before = impl_->ctx.illegal;
+    impl_->process(now, TransitionRequested{target, false, Duration::zero()});
+    return impl_->ctx.illegal == before ? TransitionResult::Done : TransitionResult::Illegal;
+}
+TransitionResult CircuitBreaker::open_for(Time now, Duration wait) {
+    const std::uint64_t before = impl_->ctx.illegal;
+    impl_->process(now, TransitionRequested{BreakerState::Open, true, wait});
+    return impl_->ctx.illegal == before ? TransitionResult::Done : TransitionResult::Illegal;
+}
+TransitionResult CircuitBreaker::open_until(Time now, Time until) { return open_for(now, until - now); }
+void CircuitBreaker::reset(Time now) { transition_to(now, BreakerState::Closed); }
 
 BreakerState CircuitBreaker::state() const { return impl_->ctx.state; }
-WindowTotals CircuitBreaker::window(Time now) const {
-    return impl_->ctx.state == BreakerState::HalfOpen ? impl_->ctx.probes : impl_->ctx.window.totals(now);
+WindowTotals CircuitBreaker::window(Time now) const { return impl_->ctx.book.current(now); }
+Resilience4jMetrics CircuitBreaker::metrics(Time now) const { return impl_->ctx.book.resilience4j(now); }
+HealthInfo CircuitBreaker::health(Time now) const { return impl_->ctx.book.polly(now); }
+Duration CircuitBreaker::retry_after(Time now) const {
+    const BreakerContext& c = impl_->ctx;
+    switch (c.state) {
+        case BreakerState::Open: return c.open_until - now;
+        case BreakerState::HalfOpen: return c.probe_blocked_until - now;
+        case BreakerState::ForcedOpen: return Duration::max();
+        default: return Duration::zero();
+    }
 }
 TripReason CircuitBreaker::last_trip() const { return impl_->ctx.last_trip; }
+std::uint64_t CircuitBreaker::failure_rate_exceeded_events() const { return impl_->ctx.failure_rate_events; }
+std::uint64_t CircuitBreaker::slow_call_rate_exceeded_events() const { return impl_->ctx.slow_call_rate_events; }
 std::uint64_t CircuitBreaker::transitions() const { return impl_->ctx.transitions; }
-std::uint64_t CircuitBreaker::not_permitted() const { return impl_->ctx.not_permitted; }
+std::uint64_t CircuitBreaker::not_permitted() const { return impl_->ctx.book.not_permitted_total(); }
+std::uint64_t CircuitBreaker::late_outcomes() const { return impl_->ctx.late_outcomes; }
+std::uint64_t CircuitBreaker::illegal_transitions() const { return impl_->ctx.illegal; }
+std::string CircuitBreaker::last_illegal_transition() const { return impl_->ctx.last_illegal; }
 std::uint64_t CircuitBreaker::unhandled_events() const { return impl_->ctx.unhandled; }
 std::string_view CircuitBreaker::last_row_guard() const { return impl_->ctx.fired_guard; }
 std::uint32_t CircuitBreaker::consecutive_opens() const { return impl_->ctx.consecutive_opens; }
 Duration CircuitBreaker::current_open_wait() const { return impl_->ctx.open_wait; }
+Time CircuitBreaker::open_until() const { return impl_->ctx.open_until; }
 std::uint32_t CircuitBreaker::probes_in_flight() const { return impl_->ctx.probes_in_flight; }
+std::uint32_t CircuitBreaker::probe_permits_left() const { return impl_->ctx.permits_left; }
+std::uint32_t CircuitBreaker::probe_limit() const {
+    return impl_->ctx.config.permitted_number_of_calls_in_half_open_state + impl_->ctx.extra_permits;
+}
 const CircuitBreakerConfig& CircuitBreaker::config() const { return impl_->ctx.config; }
+void CircuitBreaker::log_guards(std::vector<std::string_view>* sink) { impl_->ctx.guard_log = sink; }
 
 MachineDescription CircuitBreaker::describe() { return describe_table<BreakerDef>(); }
 
-// ---- Names, presets, validation ----
+std::string_view name(TripReason r) {
+    switch (r) {
+        case TripReason::None: return "none";
+        case TripReason::FailureRate: return "failure-rate";
+        case TripReason::SlowCallRate: return "slow-call-rate";
+        case TripReason::ProbesFailed: return "probes-failed";
+        case TripReason::HalfOpenTimedOut: return "half-open-timed-out";
+        case TripReason::Manual: return "manual";
+    }
+    return "?";
+}
+
 std::string_view name(BreakerState s) {
     switch (s) {
         case BreakerState::Closed: return Closed::name;
@@ -452,71 +673,6 @@ std::string_view name(BreakerState s) {
         case BreakerState::MetricsOnly: return MetricsOnly::name;
     }
     return "?";
-}
-
-std::string_view name(TripReason r) {
-    switch (r) {
-        case TripReason::None: return "none";
-        case TripReason::FailureRate: return "failure-rate";
-        case TripReason::SlowCallRate: return "slow-call-rate";
-        case TripReason::ProbesFailed: return "probes-failed";
-        case TripReason::HalfOpenTimedOut: return "half-open-timed-out";
-    }
-    return "?";
-}
-
-CircuitBreakerConfig CircuitBreakerConfig::resilience4j() { return CircuitBreakerConfig{}; }
-
-CircuitBreakerConfig CircuitBreakerConfig::polly() {
-    CircuitBreakerConfig c;
-    c.sliding_window_type = WindowKind::TimeBased;
-    c.sliding_window_size = 30;
-    c.time_window_bucket = Duration::seconds(1);
-    c.minimum_number_of_calls = 100;
-    c.failure_rate_threshold = 10.0;
-    c.slow_call_rate_threshold = 100.0;
-    c.wait_duration_in_open_state = Duration::seconds(5);
-    c.max_wait_in_open_state = Duration::seconds(5);
-    c.half_open_policy = HalfOpenPolicy::Probes;
-    c.permitted_number_of_calls_in_half_open_state = 1;
-    c.max_wait_duration_in_half_open_state = Duration::seconds(5);
-    return c;
-}
-
-CircuitBreakerConfig CircuitBreakerConfig::tutorial() {
-    CircuitBreakerConfig c;
-    c.sliding_window_type = WindowKind::CountBased;
-    c.sliding_window_size = 20;
-    c.minimum_number_of_calls = 20;  // "when the window is full"
-    c.failure_rate_threshold = 40.0;  // 8 of 20
-    c.wait_duration_in_open_state = Duration::millis(500);
-    c.max_wait_in_open_state = Duration::millis(500);
-    c.half_open_policy = HalfOpenPolicy::None;
-    return c;
-}
-
-void CircuitBreakerConfig::validate() const {
-    constexpr std::string_view s = "circuit_breaker";
-    require(sliding_window_size >= 1, s, "sliding_window_size", sliding_window_size, "must be at least 1");
-    require(sliding_window_size <= 100'000, s, "sliding_window_size", sliding_window_size, "must be at most 100000");
-    require(time_window_bucket > Duration::zero(), s, "time_window_bucket", time_window_bucket, "must be positive");
-    require(minimum_number_of_calls >= 1, s, "minimum_number_of_calls", minimum_number_of_calls, "must be at least 1");
-    require(failure_rate_threshold > 0.0 && failure_rate_threshold <= 100.0, s, "failure_rate_threshold",
-            failure_rate_threshold, "must be in (0, 100] percent");
-    require(slow_call_rate_threshold > 0.0 && slow_call_rate_threshold <= 100.0, s, "slow_call_rate_threshold",
-            slow_call_rate_threshold, "must be in (0, 100] percent");
-    require(slow_call_duration_threshold > Duration::zero(), s, "slow_call_duration_threshold",
-            slow_call_duration_threshold, "must be positive");
-    require(wait_duration_in_open_state > Duration::zero(), s, "wait_duration_in_open_state",
-            wait_duration_in_open_state, "must be positive");
-    require(wait_in_open_multiplier >= 1.0 && wait_in_open_multiplier <= 100.0, s, "wait_in_open_multiplier",
-            wait_in_open_multiplier, "must be in [1, 100] (1 = a fixed wait)");
-    require(max_wait_in_open_state >= wait_duration_in_open_state, s, "max_wait_in_open_state", max_wait_in_open_state,
-            "must be at least wait_duration_in_open_state");
-    require(permitted_number_of_calls_in_half_open_state >= 1, s, "permitted_number_of_calls_in_half_open_state",
-            permitted_number_of_calls_in_half_open_state, "must be at least 1");
-    require(max_wait_duration_in_half_open_state >= Duration::zero(), s, "max_wait_duration_in_half_open_state",
-            max_wait_duration_in_half_open_state, "must be zero (off) or positive");
 }
 
 }  // namespace cascadelab

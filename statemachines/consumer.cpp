@@ -130,6 +130,7 @@ Consumer::Consumer(const ConsumerConfig& config, std::uint64_t id, Effects& effe
     impl_ = std::make_unique<Impl>(config, id, effects, component);
 }
 Consumer::~Consumer() = default;
+std::size_t Consumer::footprint() { return sizeof(Consumer) + sizeof(Impl); }
 
 void Consumer::message_delivered(Time now, std::uint64_t message) { impl_->process(MessageDelivered{now, message}); }
 void Consumer::processing_finished(Time now) { impl_->process(ProcessingFinished{now}); }

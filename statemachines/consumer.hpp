@@ -45,6 +45,8 @@ public:
     std::string_view last_row_guard() const;
 
     static MachineDescription describe();
+    // Bytes one machine holds, itself and its state (a run's memory budget counts them).
+    static std::size_t footprint();
 
 private:
     struct Impl;

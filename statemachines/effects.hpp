@@ -2,6 +2,7 @@
 // The architectures implement it on the simulator; unit tests use a recording fake.
 #pragma once
 
+#include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <string_view>  // std::string_view
 
@@ -20,7 +21,10 @@ enum class TimerKind {
     RetryDeadline,
     MessageRedelivery,
     ConsumerProcessingTimeout,
+    MessageVisibility,  // SQS: a delivered message becomes visible again
 };
+// Keep equal to the number of TimerKind values: per-owner timer tables are sized by it.
+inline constexpr std::size_t kTimerKindCount = 9;
 
 constexpr std::string_view name(TimerKind k) {
     switch (k) {
@@ -32,6 +36,7 @@ constexpr std::string_view name(TimerKind k) {
         case TimerKind::RetryDeadline: return "RetryDeadline";
         case TimerKind::MessageRedelivery: return "MessageRedelivery";
         case TimerKind::ConsumerProcessingTimeout: return "ConsumerProcessingTimeout";
+        case TimerKind::MessageVisibility: return "MessageVisibility";
     }
     return "?";
 }

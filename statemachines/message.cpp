@@ -1,6 +1,8 @@
 // One message as a Boost.MSM machine. The transition table comes first.
 #include "statemachines/message.hpp"
 
+#include <algorithm>  // std::min
+
 #include "statemachines/config_error.hpp"
 #include "statemachines/msm_support.hpp"
 
@@ -15,7 +17,7 @@ using msmf::Row;
 struct Published {
     static constexpr std::string_view name = "Published";
     Time now;
-    bool queue_has_room;
+    Admission admission;
 };
 struct Delivered {
     static constexpr std::string_view name = "Delivered";
@@ -28,11 +30,24 @@ struct ProcessingSucceeded {
 struct ProcessingFailed {
     static constexpr std::string_view name = "ProcessingFailed";
     Time now;
+    AttemptOutcome outcome;
 };
 struct RedeliveryDue {
     static constexpr std::string_view name = "RedeliveryDue";
     Time now;
-    bool queue_has_room;
+    Admission admission;
+};
+struct VisibilityExpired {
+    static constexpr std::string_view name = "VisibilityExpired";
+    Time now;
+};
+struct Expired {
+    static constexpr std::string_view name = "Expired";
+    Time now;
+};
+struct Evicted {
+    static constexpr std::string_view name = "Evicted";
+    Time now;
 };
 
 struct MessageContext;
@@ -43,11 +58,18 @@ struct MessageContext;
         static bool test(const EVENT& e, const MessageContext& c);  \
     }
 CASCADELAB_GUARD(queue_accepts, Published);
-CASCADELAB_GUARD(queue_full, Published);
+CASCADELAB_GUARD(queue_refuses, Published);
+CASCADELAB_GUARD(queue_refuses_to_dead_letter, Published);
+CASCADELAB_GUARD(receive_allowed, Delivered);
+CASCADELAB_GUARD(receives_used_up, Delivered);
 CASCADELAB_GUARD(deliveries_left, ProcessingFailed);
 CASCADELAB_GUARD(delivery_limit_reached, ProcessingFailed);
+CASCADELAB_GUARD(not_requeued, ProcessingFailed);
+CASCADELAB_GUARD(visible_again, VisibilityExpired);
+CASCADELAB_GUARD(receive_count_exceeded, VisibilityExpired);
 CASCADELAB_GUARD(queue_accepts_again, RedeliveryDue);
-CASCADELAB_GUARD(queue_full_on_requeue, RedeliveryDue);
+CASCADELAB_GUARD(queue_refuses_requeue, RedeliveryDue);
+CASCADELAB_GUARD(queue_refuses_requeue_to_dead_letter, RedeliveryDue);
 #undef CASCADELAB_GUARD
 
 #define CASCADELAB_ACTION(NAME)                                \
@@ -58,9 +80,14 @@ CASCADELAB_GUARD(queue_full_on_requeue, RedeliveryDue);
     }
 CASCADELAB_ACTION(note_publish_time);
 CASCADELAB_ACTION(count_delivery);
+CASCADELAB_ACTION(acknowledge);
 CASCADELAB_ACTION(schedule_redelivery);
-CASCADELAB_ACTION(send_to_dead_letter_queue);
+CASCADELAB_ACTION(dead_letter_rejected);
+CASCADELAB_ACTION(dead_letter_at_limit);
+CASCADELAB_ACTION(dead_letter_expired);
+CASCADELAB_ACTION(dead_letter_over_length);
 CASCADELAB_ACTION(requeue_message);
+CASCADELAB_ACTION(make_visible_again);
 #undef CASCADELAB_ACTION
 
 #define CASCADELAB_STATE(NAME)                                   \
@@ -81,18 +108,26 @@ struct MessageDef : MachineDef<MessageDef, MessageContext> {
     using initial_state = Created;
 
     struct transition_table : boost::mpl::vector<
-        //   Source        Event                Target        Action                     Guard
-        Row< Created,      Published,           Queued,       note_publish_time,         queue_accepts          >,
-        Row< Created,      Published,           Dropped,      note_publish_time,         queue_full             >,
-        // -----------------------------------------------------------------------------------------------------
-        Row< Queued,       Delivered,           InFlight,     count_delivery,            none                   >,
-        // -----------------------------------------------------------------------------------------------------
-        Row< InFlight,     ProcessingSucceeded, Acked,        none,                      none                   >,
-        Row< InFlight,     ProcessingFailed,    RetryWaiting, schedule_redelivery,       deliveries_left        >,
-        Row< InFlight,     ProcessingFailed,    DeadLettered, send_to_dead_letter_queue, delivery_limit_reached >,
-        // -----------------------------------------------------------------------------------------------------
-        Row< RetryWaiting, RedeliveryDue,       Queued,       requeue_message,           queue_accepts_again    >,
-        Row< RetryWaiting, RedeliveryDue,       Dropped,      none,                      queue_full_on_requeue  >
+        //   Source        Event                Target        Action                   Guard
+        Row< Created,      Published,           Queued,       note_publish_time,       queue_accepts                        >,
+        Row< Created,      Published,           Dropped,      note_publish_time,       queue_refuses                        >,
+        Row< Created,      Published,           DeadLettered, dead_letter_over_length, queue_refuses_to_dead_letter         >,
+        // -----------------------------------------------------------------------------------------------------------------
+        Row< Queued,       Delivered,           InFlight,     count_delivery,          receive_allowed                      >,
+        Row< Queued,       Delivered,           DeadLettered, dead_letter_at_limit,    receives_used_up                     >,
+        Row< Queued,       Expired,             DeadLettered, dead_letter_expired,     none                                 >,
+        Row< Queued,       Evicted,             DeadLettered, dead_letter_over_length, none                                 >,
+        // -----------------------------------------------------------------------------------------------------------------
+        Row< InFlight,     ProcessingSucceeded, Acked,        acknowledge,             none                                 >,
+        Row< InFlight,     ProcessingFailed,    RetryWaiting, schedule_redelivery,     deliveries_left                      >,
+        Row< InFlight,     ProcessingFailed,    DeadLettered, dead_letter_at_limit,    delivery_limit_reached               >,
+        Row< InFlight,     ProcessingFailed,    DeadLettered, dead_letter_rejected,    not_requeued                         >,
+        Row< InFlight,     VisibilityExpired,   Queued,       make_visible_again,      visible_again                        >,
+        Row< InFlight,     VisibilityExpired,   DeadLettered, dead_letter_at_limit,    receive_count_exceeded               >,
+        // -----------------------------------------------------------------------------------------------------------------
+        Row< RetryWaiting, RedeliveryDue,       Queued,       requeue_message,         queue_accepts_again                  >,
+        Row< RetryWaiting, RedeliveryDue,       Dropped,      none,                    queue_refuses_requeue                >,
+        Row< RetryWaiting, RedeliveryDue,       DeadLettered, dead_letter_over_length, queue_refuses_requeue_to_dead_letter >
     > {};
 };
 using MessageMachine = boost::msm::back::state_machine<MessageDef>;
@@ -108,38 +143,86 @@ struct MessageContext {
     MessageState state = MessageState::Created;
     std::string_view fired_guard;
     std::uint32_t deliveries = 0;
+    DeadLetterReason reason = DeadLetterReason::None;
     Time published_at;
     Duration last_backoff;
     std::uint64_t unhandled = 0;
     std::uint64_t transitions = 0;
     void note_unhandled(std::string_view) { ++unhandled; }
+    bool limit_left() const { return deliveries < config->max_deliveries; }
+    // Whether a failed or timed-out delivery goes back to the queue as far as the limit goes: SQS
+    // returns it whatever the count and checks at the next receive.
+    bool may_return() const { return config->limit_check == LimitCheck::AtTheNextReceive || limit_left(); }
+    void dead_letter(DeadLetterReason why) {
+        end_visibility();
+        reason = why;
+        effects->dead_letter(id);
+    }
+    // A delivery settled (ack, nack, dead-lettered): its visibility timeout no longer runs.
+    void end_visibility() {
+        if (config->visibility_timeout > Duration::zero()) effects->cancel_timer(TimerKind::MessageVisibility, id);
+    }
 };
 
-bool queue_accepts::test(const Published& e, const MessageContext&) { return e.queue_has_room; }
-bool queue_full::test(const Published& e, const MessageContext&) { return !e.queue_has_room; }
-bool deliveries_left::test(const ProcessingFailed&, const MessageContext& c) { return c.deliveries < c.config->max_deliveries; }
-bool delivery_limit_reached::test(const ProcessingFailed&, const MessageContext& c) {
-    return c.deliveries >= c.config->max_deliveries;
+bool queue_accepts::test(const Published& e, const MessageContext&) { return e.admission == Admission::Accepted; }
+bool queue_refuses::test(const Published& e, const MessageContext&) { return e.admission == Admission::Refused; }
+bool queue_refuses_to_dead_letter::test(const Published& e, const MessageContext&) {
+    return e.admission == Admission::RefusedToDeadLetter;
 }
-bool queue_accepts_again::test(const RedeliveryDue& e, const MessageContext&) { return e.queue_has_room; }
-bool queue_full_on_requeue::test(const RedeliveryDue& e, const MessageContext&) { return !e.queue_has_room; }
+bool receive_allowed::test(const Delivered&, const MessageContext& c) {
+    return c.config->limit_check == LimitCheck::AtTheFailure || c.limit_left();
+}
+bool receives_used_up::test(const Delivered& e, const MessageContext& c) { return !receive_allowed::test(e, c); }
+bool deliveries_left::test(const ProcessingFailed& e, const MessageContext& c) {
+    return c.config->requeue_on.contains(e.outcome) && c.may_return();
+}
+bool delivery_limit_reached::test(const ProcessingFailed& e, const MessageContext& c) {
+    return c.config->requeue_on.contains(e.outcome) && !c.may_return();
+}
+bool not_requeued::test(const ProcessingFailed& e, const MessageContext& c) { return !c.config->requeue_on.contains(e.outcome); }
+bool visible_again::test(const VisibilityExpired&, const MessageContext& c) { return c.may_return(); }
+bool receive_count_exceeded::test(const VisibilityExpired&, const MessageContext& c) { return !c.may_return(); }
+bool queue_accepts_again::test(const RedeliveryDue& e, const MessageContext&) { return e.admission == Admission::Accepted; }
+bool queue_refuses_requeue::test(const RedeliveryDue& e, const MessageContext&) { return e.admission == Admission::Refused; }
+bool queue_refuses_requeue_to_dead_letter::test(const RedeliveryDue& e, const MessageContext&) {
+    return e.admission == Admission::RefusedToDeadLetter;
+}
 
 template <class Event>
 void note_publish_time::run(const Event& e, MessageContext& c) { c.published_at = e.now; }
+// SQS: a receive makes the message invisible for the visibility timeout.
 template <class Event>
-void count_delivery::run(const Event&, MessageContext& c) { ++c.deliveries; }
+void count_delivery::run(const Event&, MessageContext& c) {
+    ++c.deliveries;
+    if (c.config->visibility_timeout > Duration::zero())
+        c.effects->start_timer(TimerKind::MessageVisibility, c.id, c.config->visibility_timeout);
+}
+template <class Event>
+void acknowledge::run(const Event&, MessageContext& c) { c.end_visibility(); }
 // Redelivery n waits the n-th backoff; blocking or not, the MessageRedelivery timer says when.
 template <class Event>
 void schedule_redelivery::run(const Event&, MessageContext& c) {
-    c.last_backoff = c.schedule.next(c.deliveries, *c.rng);
+    c.end_visibility();
+    c.last_backoff = c.schedule.next(*c.rng);
     c.effects->start_timer(TimerKind::MessageRedelivery, c.id, c.last_backoff);
 }
+// RabbitMQ basic.reject / nack with requeue=false.
 template <class Event>
-void send_to_dead_letter_queue::run(const Event&, MessageContext& c) { c.effects->dead_letter(c.id); }
+void dead_letter_rejected::run(const Event&, MessageContext& c) { c.dead_letter(DeadLetterReason::Rejected); }
+// RabbitMQ delivery_limit; SQS: ReceiveCount past maxReceiveCount.
+template <class Event>
+void dead_letter_at_limit::run(const Event&, MessageContext& c) { c.dead_letter(DeadLetterReason::DeliveryLimit); }
+template <class Event>
+void dead_letter_expired::run(const Event&, MessageContext& c) { c.dead_letter(DeadLetterReason::Expired); }
+template <class Event>
+void dead_letter_over_length::run(const Event&, MessageContext& c) { c.dead_letter(DeadLetterReason::MaxLength); }
 template <class Event>
 void requeue_message::run(const Event&, MessageContext& c) {
     c.effects->requeue(c.id, c.config->requeue_position == RequeuePosition::NearHead);
 }
+// SQS: the message becomes visible at the end of its visibility timeout (no position to keep).
+template <class Event>
+void make_visible_again::run(const Event&, MessageContext& c) { c.effects->requeue(c.id, false); }
 
 }  // namespace
 
@@ -157,12 +240,16 @@ struct Message::Impl {
 Message::Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng)
     : impl_(std::make_unique<Impl>(config, id, effects, rng)) {}
 Message::~Message() = default;
+std::size_t Message::footprint() { return sizeof(Message) + sizeof(Impl); }
 
-void Message::published(Time now, bool queue_has_room) { impl_->process(Published{now, queue_has_room}); }
+void Message::published(Time now, Admission admission) { impl_->process(Published{now, admission}); }
 void Message::delivered(Time now) { impl_->process(Delivered{now}); }
 void Message::processing_succeeded(Time now) { impl_->process(ProcessingSucceeded{now}); }
-void Message::processing_failed(Time now) { impl_->process(ProcessingFailed{now}); }
-void Message::redelivery_due(Time now, bool queue_has_room) { impl_->process(RedeliveryDue{now, queue_has_room}); }
+void Message::processing_failed(Time now, AttemptOutcome outcome) { impl_->process(ProcessingFailed{now, outcome}); }
+void Message::redelivery_due(Time now, Admission admission) { impl_->process(RedeliveryDue{now, admission}); }
+void Message::visibility_expired(Time now) { impl_->process(VisibilityExpired{now}); }
+void Message::expired(Time now) { impl_->process(Expired{now}); }
+void Message::evicted(Time now) { impl_->process(Evicted{now}); }
 
 MessageState Message::state() const { return impl_->ctx.state; }
 bool Message::finished() const {
@@ -170,6 +257,7 @@ bool Message::finished() const {
     return s == MessageState::Acked || s == MessageState::DeadLettered || s == MessageState::Dropped;
 }
 std::uint32_t Message::deliveries() const { return impl_->ctx.deliveries; }
+DeadLetterReason Message::dead_letter_reason() const { return impl_->ctx.reason; }
 Time Message::published_at() const { return impl_->ctx.published_at; }
 Duration Message::last_backoff() const { return impl_->ctx.last_backoff; }
 std::uint64_t Message::unhandled_events() const { return impl_->ctx.unhandled; }
@@ -190,10 +278,65 @@ std::string_view name(MessageState s) {
     return "?";
 }
 
+std::string_view name(DeadLetterReason r) {
+    switch (r) {
+        case DeadLetterReason::None: return "none";
+        case DeadLetterReason::Rejected: return "rejected";
+        case DeadLetterReason::Expired: return "expired";
+        case DeadLetterReason::DeliveryLimit: return "delivery_limit";
+        case DeadLetterReason::MaxLength: return "maxlen";
+    }
+    return "?";
+}
+
+std::string_view name(QueueOverflow o) {
+    switch (o) {
+        case QueueOverflow::DropHead: return "drop-head";
+        case QueueOverflow::RejectPublish: return "reject-publish";
+        case QueueOverflow::RejectPublishDlx: return "reject-publish-dlx";
+    }
+    return "?";
+}
+
+MessageConfig MessageConfig::rabbitmq(std::int64_t delivery_limit) {
+    MessageConfig c;
+    c.retry_mode = RetryMode::NonBlocking;
+    c.redelivery_backoff.jitter = Jitter::None;
+    c.redelivery_backoff.kind = BackoffKind::Constant;
+    c.redelivery_backoff.base = Duration::zero();  // a nack requeues at once
+    c.redelivery_backoff.cap = Duration::zero();
+    if (delivery_limit < 0) {
+        c.max_deliveries = kUnlimited;
+        c.requeue_position = RequeuePosition::Back;  // without a limit: back of the queue
+    } else {
+        c.max_deliveries = static_cast<std::uint32_t>(std::min<std::int64_t>(delivery_limit + 1, kUnlimited - 1));
+        c.requeue_position = RequeuePosition::NearHead;  // with a limit: near the head
+    }
+    return c;
+}
+
+std::string_view name(LimitCheck c) { return c == LimitCheck::AtTheFailure ? "at_the_failure" : "at_the_next_receive"; }
+
+MessageConfig MessageConfig::sqs(std::uint32_t max_receive_count, Duration visibility_timeout) {
+    MessageConfig c;
+    c.max_deliveries = max_receive_count;
+    c.limit_check = LimitCheck::AtTheNextReceive;
+    c.visibility_timeout = visibility_timeout;
+    c.retry_mode = RetryMode::NonBlocking;
+    // A consumer that fails leaves the message alone: it becomes visible when the timeout ends.
+    c.redelivery_backoff.kind = BackoffKind::Constant;
+    c.redelivery_backoff.jitter = Jitter::None;
+    c.redelivery_backoff.base = visibility_timeout;
+    c.redelivery_backoff.cap = visibility_timeout;
+    return c;
+}
+
 void MessageConfig::validate() const {
     constexpr std::string_view s = "message";
     require(max_deliveries >= 1, s, "max_deliveries", max_deliveries, "must be at least 1 (it counts the first delivery)");
-    require(max_deliveries <= 1000, s, "max_deliveries", max_deliveries, "must be at most 1000");
+    require(visibility_timeout >= Duration::zero() && visibility_timeout <= Duration::seconds(12 * 3600), s,
+            "visibility_timeout", visibility_timeout, "must be in [0, 12h] (SQS)");
+    require(ttl >= Duration::zero(), s, "ttl", ttl, "must be zero (none) or positive");
     redelivery_backoff.validate();
 }
 

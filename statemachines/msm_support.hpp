@@ -74,7 +74,13 @@ struct Guard {
     template <class Event, class Fsm, class Source, class Target>
     bool operator()(const Event& e, Fsm& fsm, Source&, Target&) const {
         const bool ok = Derived::test(e, *fsm.ctx);
-        if (ok) fsm.ctx->fired_guard = Derived::name;
+        if (ok) {
+            fsm.ctx->fired_guard = Derived::name;
+            // Row-coverage tests watch every guard that held, several per event where an event
+            // passes through a region's entry choice.
+            if constexpr (requires { fsm.ctx->guard_log; })
+                if (fsm.ctx->guard_log != nullptr) fsm.ctx->guard_log->push_back(Derived::name);
+        }
         return ok;
     }
 };

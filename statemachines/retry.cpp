@@ -1,6 +1,8 @@
 // The retry machine as a Boost.MSM machine. The transition table comes first.
 #include "statemachines/retry.hpp"
 
+#include <algorithm>  // std::min
+
 #include "statemachines/config_error.hpp"
 #include "statemachines/msm_support.hpp"
 
@@ -27,6 +29,7 @@ struct AttemptFailed {
     static constexpr std::string_view name = "AttemptFailed";
     Time now;
     AttemptOutcome outcome;
+    Pushback pushback;
 };
 
 struct RetryContext;
@@ -45,6 +48,7 @@ CASCADELAB_VERDICT_GUARD(outcome_not_retryable, RetryEnd::NotRetryable);
 CASCADELAB_VERDICT_GUARD(attempts_used_up, RetryEnd::AttemptsExhausted);
 CASCADELAB_VERDICT_GUARD(deadline_too_close, RetryEnd::DeadlineExceeded);
 CASCADELAB_VERDICT_GUARD(budget_denied, RetryEnd::BudgetDenied);
+CASCADELAB_VERDICT_GUARD(pushback_says_stop, RetryEnd::PushbackStop);
 #undef CASCADELAB_VERDICT_GUARD
 
 #define CASCADELAB_ACTION(NAME)                                \
@@ -103,6 +107,7 @@ struct RetryDef : MachineDef<RetryDef, RetryContext> {
         Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      attempts_used_up       >,
         Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      deadline_too_close     >,
         Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      budget_denied          >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      pushback_says_stop     >,
         Row< Attempting, DeadlineReached,  Exhausted,  abandon_attempt,     none                   >,
         // ------------------------------------------------------------------------------------------
         Row< BackingOff, BackoffElapsed,   Attempting, send_next_attempt,   none                   >,
@@ -131,7 +136,9 @@ struct RetryContext {
     Time started;
     RetryEnd planned = RetryEnd::None;  // the verdict for the AttemptFailed being dispatched
     Duration planned_delay;
+    std::uint32_t planned_charge = 0;
     Duration last_backoff;
+    std::uint32_t last_charge = 0;
     RetryEnd end = RetryEnd::None;
     std::uint64_t late_outcomes = 0;
     std::uint64_t unhandled = 0;
@@ -141,23 +148,40 @@ struct RetryContext {
     bool has_deadline() const { return config->overall_deadline > Duration::zero(); }
     bool has_attempt_timeout() const { return config->per_attempt_timeout > Duration::zero(); }
 
-    // Decides what a failed attempt leads to. The budget is asked last, so that a token is
-    // spent only when the retry will really happen.
-    void plan(Time now, AttemptOutcome outcome) {
+    // Decides what a failed attempt leads to. A server's pushback comes first (gRPC A6); the
+    // budget is asked last, so that a token is spent only when the retry will really happen.
+    void plan(Time now, AttemptOutcome outcome, const Pushback& pushback) {
         planned_delay = Duration::zero();
-        if (!config->retry_on.contains(outcome)) {
+        planned_charge = 0;
+        const bool grpc = config->honor_pushback && config->pushback_mode == PushbackMode::Grpc;
+        const bool told_to_wait = grpc && pushback.kind == Pushback::Kind::RetryAfter;
+        if (grpc && pushback.kind == Pushback::Kind::Stop) {
+            planned = RetryEnd::PushbackStop;
+        } else if (!config->retry_on.contains(outcome) && !told_to_wait) {
             planned = RetryEnd::NotRetryable;
         } else if (attempts >= config->max_attempts) {
             planned = RetryEnd::AttemptsExhausted;
         } else {
-            planned_delay = schedule.next(attempts, *rng);
+            if (told_to_wait) {
+                // The server's delay; a later retry starts from the initial backoff again.
+                planned_delay = pushback.after;
+                schedule.reset();
+            } else {
+                const bool throttled = outcome == AttemptOutcome::Throttled && config->throttle_backoff_base > Duration::zero();
+                planned_delay = schedule.next(*rng, throttled ? config->throttle_backoff_base : Duration::zero());
+                if (config->honor_pushback && config->pushback_mode == PushbackMode::AwsRetryAfter &&
+                    pushback.kind == Pushback::Kind::RetryAfter) {
+                    const Duration bounded = std::max(pushback.after, planned_delay);
+                    planned_delay = std::min(bounded, planned_delay + Duration::seconds(5));
+                }
+            }
             if (has_deadline() && now + planned_delay >= started + config->overall_deadline) {
                 planned = RetryEnd::DeadlineExceeded;
-            } else if (gate != nullptr && !gate->try_acquire_retry(now)) {
-                planned = RetryEnd::BudgetDenied;
-            } else {
-                planned = RetryEnd::None;
+                return;
             }
+            const RetryGrant grant = gate != nullptr ? gate->try_acquire_retry(now, outcome) : RetryGrant{true, 0};
+            planned = grant.granted ? RetryEnd::None : RetryEnd::BudgetDenied;
+            planned_charge = grant.cost;
         }
     }
 
@@ -179,6 +203,7 @@ CASCADELAB_VERDICT_TEST(outcome_not_retryable)
 CASCADELAB_VERDICT_TEST(attempts_used_up)
 CASCADELAB_VERDICT_TEST(deadline_too_close)
 CASCADELAB_VERDICT_TEST(budget_denied)
+CASCADELAB_VERDICT_TEST(pushback_says_stop)
 #undef CASCADELAB_VERDICT_TEST
 
 template <class Event>
@@ -201,6 +226,7 @@ template <class Event>
 void schedule_backoff::run(const Event&, RetryContext& c) {
     c.stop_attempt_timer();
     c.last_backoff = c.planned_delay;
+    c.last_charge = c.planned_charge;
     c.effects->start_timer(TimerKind::RetryBackoff, c.request, c.planned_delay);
 }
 // The deadline passed mid-attempt: the caller stops waiting. Whether the downstream's work stops
@@ -247,13 +273,14 @@ struct Retry::Impl {
 Retry::Retry(const RetryConfig& config, std::uint64_t request, Effects& effects, Rng& rng, RetryGate* gate)
     : impl_(std::make_unique<Impl>(config, request, effects, rng, gate)) {}
 Retry::~Retry() = default;
+std::size_t Retry::footprint() { return sizeof(Retry) + sizeof(Impl); }
 
 void Retry::request_started(Time now) { impl_->process(RequestStarted{now}); }
 void Retry::attempt_admitted(Time now) { impl_->process(AttemptAdmitted{now}); }
 void Retry::attempt_succeeded(Time now) { impl_->process(AttemptSucceeded{now}); }
-void Retry::attempt_failed(Time now, AttemptOutcome outcome) {
-    if (impl_->ctx.state == RetryState::Attempting) impl_->ctx.plan(now, outcome);
-    impl_->process(AttemptFailed{now, outcome});
+void Retry::attempt_failed(Time now, AttemptOutcome outcome, Pushback pushback) {
+    if (impl_->ctx.state == RetryState::Attempting) impl_->ctx.plan(now, outcome, pushback);
+    impl_->process(AttemptFailed{now, outcome, pushback});
 }
 void Retry::backoff_elapsed(Time now) { impl_->process(BackoffElapsed{now}); }
 void Retry::deadline_reached(Time now) { impl_->process(DeadlineReached{now}); }
@@ -266,21 +293,19 @@ bool Retry::finished() const {
 RetryEnd Retry::end() const { return impl_->ctx.end; }
 std::uint32_t Retry::attempts() const { return impl_->ctx.attempts; }
 Duration Retry::last_backoff() const { return impl_->ctx.last_backoff; }
+std::uint32_t Retry::last_charge() const { return impl_->ctx.last_charge; }
 std::uint64_t Retry::late_outcomes() const { return impl_->ctx.late_outcomes; }
 std::uint64_t Retry::unhandled_events() const { return impl_->ctx.unhandled; }
 std::string_view Retry::last_row_guard() const { return impl_->ctx.fired_guard; }
 
 MachineDescription Retry::describe() { return describe_table<RetryDef>(); }
 
-bool RetryableOutcomes::contains(AttemptOutcome o) const {
-    switch (o) {
-        case AttemptOutcome::Error: return error;
-        case AttemptOutcome::Timeout: return timeout;
-        case AttemptOutcome::BreakerRejected: return breaker_rejected;
-        case AttemptOutcome::BulkheadRejected: return bulkhead_rejected;
-    }
-    return false;
+bool RetryConfig::qualifies_for_throttling(AttemptOutcome o, const Pushback& p) const {
+    const bool stop = honor_pushback && pushback_mode == PushbackMode::Grpc && p.kind == Pushback::Kind::Stop;
+    return retry_on.contains(o) || stop;
 }
+
+std::string_view name(PushbackMode m) { return m == PushbackMode::Grpc ? "grpc" : "aws_retry_after"; }
 
 RetryConfig RetryConfig::tutorial() {
     RetryConfig c;
@@ -288,6 +313,58 @@ RetryConfig RetryConfig::tutorial() {
     c.per_attempt_timeout = Duration::millis(120);
     c.timeout_starts_after_admission = true;
     c.backoff = BackoffConfig::tutorial();
+    return c;
+}
+
+RetryConfig RetryConfig::resilience4j() {
+    RetryConfig c;
+    c.max_attempts = 3;
+    c.backoff.kind = BackoffKind::Constant;
+    c.backoff.base = Duration::millis(500);
+    c.backoff.cap = Duration::millis(500);
+    c.backoff.jitter = Jitter::None;
+    return c;
+}
+
+RetryConfig RetryConfig::polly() {
+    RetryConfig c;
+    c.with_max_retries(3);
+    c.backoff = BackoffConfig::polly();
+    return c;
+}
+
+RetryConfig RetryConfig::grpc(std::uint32_t max_attempts, Duration initial_backoff, Duration max_backoff,
+                              double multiplier, std::int64_t client_max_attempts) {
+    constexpr std::int64_t kDefaultClientMaximum = 5;  // A6: "a client-side maximum value of 5"
+    const std::int64_t client = client_max_attempts < 2 ? kDefaultClientMaximum : client_max_attempts;
+    RetryConfig c;
+    c.max_attempts = static_cast<std::uint32_t>(std::min<std::int64_t>(max_attempts, client));
+    c.backoff = BackoffConfig::grpc(initial_backoff, multiplier, max_backoff);
+    c.retry_on.timeout = false;  // DEADLINE_EXCEEDED is the call's own deadline: never retried
+    c.honor_pushback = true;
+    return c;
+}
+
+RetryConfig RetryConfig::envoy(std::uint32_t num_retries) {
+    RetryConfig c;
+    c.with_max_retries(num_retries);
+    c.backoff = BackoffConfig::envoy();
+    return c;
+}
+
+RetryConfig RetryConfig::aws_standard() {
+    RetryConfig c;
+    c.max_attempts = 3;
+    c.backoff = BackoffConfig::aws_legacy();
+    return c;
+}
+
+RetryConfig RetryConfig::aws_2026() {
+    RetryConfig c;
+    c.max_attempts = 3;
+    c.backoff = BackoffConfig::aws_2026();
+    c.throttle_backoff_base = Duration::seconds(1);
+    c.pushback_mode = PushbackMode::AwsRetryAfter;
     return c;
 }
 
@@ -299,6 +376,8 @@ void RetryConfig::validate() const {
             "must be zero (none) or positive");
     require(overall_deadline >= Duration::zero(), s, "overall_deadline", overall_deadline,
             "must be zero (none) or positive");
+    require(throttle_backoff_base >= Duration::zero(), s, "throttle_backoff_base", throttle_backoff_base,
+            "must be zero (the same base) or positive");
     backoff.validate();
 }
 
@@ -314,16 +393,6 @@ std::string_view name(RetryState s) {
     return "?";
 }
 
-std::string_view name(AttemptOutcome o) {
-    switch (o) {
-        case AttemptOutcome::Error: return "error";
-        case AttemptOutcome::Timeout: return "timeout";
-        case AttemptOutcome::BreakerRejected: return "breaker-rejected";
-        case AttemptOutcome::BulkheadRejected: return "bulkhead-rejected";
-    }
-    return "?";
-}
-
 std::string_view name(RetryEnd e) {
     switch (e) {
         case RetryEnd::None: return "none";
@@ -332,6 +401,7 @@ std::string_view name(RetryEnd e) {
         case RetryEnd::DeadlineExceeded: return "deadline-exceeded";
         case RetryEnd::NotRetryable: return "not-retryable";
         case RetryEnd::BudgetDenied: return "budget-denied";
+        case RetryEnd::PushbackStop: return "pushback-stop";
     }
     return "?";
 }

@@ -11,28 +11,29 @@
 #include "statemachines/backoff.hpp"
 #include "statemachines/description.hpp"
 #include "statemachines/effects.hpp"
+#include "statemachines/outcome.hpp"
 
 namespace cascadelab {
 
 enum class RetryState { Idle, Attempting, BackingOff, Succeeded, Exhausted, Rejected };
 std::string_view name(RetryState s);
 
-// How one attempt ended, as the caller saw it.
-enum class AttemptOutcome { Error, Timeout, BreakerRejected, BulkheadRejected };
-std::string_view name(AttemptOutcome o);
-
 // Why a request ended, when it did not succeed.
-enum class RetryEnd { None, Succeeded, AttemptsExhausted, DeadlineExceeded, NotRetryable, BudgetDenied };
+enum class RetryEnd { None, Succeeded, AttemptsExhausted, DeadlineExceeded, NotRetryable, BudgetDenied, PushbackStop };
 std::string_view name(RetryEnd e);
 
-struct RetryableOutcomes {
-    bool error = true;
-    bool timeout = true;
-    // Resilience4j's advice (#920): do not retry a breaker's CallNotPermitted, it only adds load.
-    bool breaker_rejected = false;
-    bool bulkhead_rejected = false;
-    bool contains(AttemptOutcome o) const;
+// What a server's retry advice means to the client.
+enum class PushbackMode {
+    // gRPC A6: a delay replaces the backoff (even for a status that is not retryable) and the
+    // backoff starts over after it; "stop" ends the request and counts as a throttled failure.
+    Grpc,
+    // AWS (x-amz-retry-after): only a hint for a retry that happens anyway; the delay becomes
+    // min(max(hint, backoff), backoff + 5 s). There is no "stop".
+    AwsRetryAfter,
 };
+std::string_view name(PushbackMode m);
+
+using RetryableOutcomes = OutcomeSet;
 
 struct RetryConfig {
     // Counts the first call, as Resilience4j's maxAttempts and gRPC's maxAttempts do: 4 = one
@@ -47,7 +48,12 @@ struct RetryConfig {
     // A retry whose backoff would end at or past the deadline is not started.
     Duration overall_deadline = Duration::zero();
     BackoffConfig backoff;
+    // AWS 2026: a throttled attempt backs off from this base instead (1 s); 0 = the same base.
+    Duration throttle_backoff_base = Duration::zero();
     RetryableOutcomes retry_on;
+    // Whether a server's pushback is heeded, and how (PushbackMode).
+    bool honor_pushback = true;
+    PushbackMode pushback_mode = PushbackMode::Grpc;
 
     RetryConfig& with_max_retries(std::uint32_t retries) {
         max_attempts = retries + 1;
@@ -56,8 +62,34 @@ struct RetryConfig {
     // The tutorial: 3 retries (4 attempts), 120 ms per attempt after the bulkhead admits it,
     // full-jitter exponential backoff 20 ms .. 400 ms.
     static RetryConfig tutorial();
+    // Resilience4j RetryConfig defaults: maxAttempts 3, waitDuration 500 ms, a fixed wait.
+    static RetryConfig resilience4j();
+    // Polly v8 RetryStrategyOptions defaults: 3 retries, a constant 2 s delay, no jitter.
+    static RetryConfig polly();
+    // gRPC A6 retryPolicy: maxAttempts (including the original), initialBackoff, maxBackoff,
+    // backoffMultiplier; retries errors (the retryable status codes) and, unlike the others, not
+    // timeouts (DEADLINE_EXCEEDED ends the call). The service's maxAttempts is capped by the
+    // client's maximum: 5 by default, and below 2 the default is used (grpc-go WithMaxCallAttempts).
+    static RetryConfig grpc(std::uint32_t max_attempts, Duration initial_backoff, Duration max_backoff, double multiplier,
+                            std::int64_t client_max_attempts = 5);
+    // Envoy route retry_policy: num_retries (1 when a policy is set), the router's jittered backoff.
+    static RetryConfig envoy(std::uint32_t num_retries = 1);
+    // AWS SDK standard mode: 3 attempts, legacy backoff (or the 2026 formula with 1 s for throttles
+    // and x-amz-retry-after as a bounded hint).
+    static RetryConfig aws_standard();
+    static RetryConfig aws_2026();
+
+    // The failures gRPC's throttle counts: a retryable status, or a pushback saying stop.
+    bool qualifies_for_throttling(AttemptOutcome o, const Pushback& p) const;
 
     void validate() const;  // throws ConfigError naming the field and the value
+};
+
+// What a retry budget answers: granted or not, and what it charged (the AWS quota refunds
+// exactly that when the retry succeeds).
+struct RetryGrant {
+    bool granted = false;
+    std::uint32_t cost = 0;
 };
 
 // A retry budget the machine asks before each retry (gRPC throttle, Finagle, Envoy, AWS quota).
@@ -65,12 +97,14 @@ struct RetryConfig {
 class RetryGate {
 public:
     virtual ~RetryGate() = default;
-    virtual bool try_acquire_retry(Time now) = 0;
+    // `after`: the outcome the retry would follow (AWS charges timeouts and throttles differently).
+    virtual RetryGrant try_acquire_retry(Time now, AttemptOutcome after) = 0;
 };
 
 class Retry {
 public:
-    // `rng` draws the jitter; `gate` may be null (no budget). Both must outlive the machine.
+    // `rng` draws the jitter; `gate` may be null (no budget). Config, rng and gate must outlive
+    // the machine.
     Retry(const RetryConfig& config, std::uint64_t request, Effects& effects, Rng& rng, RetryGate* gate = nullptr);
     ~Retry();
     Retry(const Retry&) = delete;
@@ -80,7 +114,7 @@ public:
     void request_started(Time now);
     void attempt_admitted(Time now);  // only with timeout_starts_after_admission
     void attempt_succeeded(Time now);
-    void attempt_failed(Time now, AttemptOutcome outcome);
+    void attempt_failed(Time now, AttemptOutcome outcome, Pushback pushback = Pushback::none());
     void attempt_timed_out(Time now) { attempt_failed(now, AttemptOutcome::Timeout); }  // RetryAttemptTimeout fired
     void backoff_elapsed(Time now);   // RetryBackoff fired
     void deadline_reached(Time now);  // RetryDeadline fired
@@ -91,11 +125,14 @@ public:
     RetryEnd end() const;
     std::uint32_t attempts() const;  // attempts sent so far
     Duration last_backoff() const;
+    std::uint32_t last_charge() const;  // what the budget charged for the retry in progress
     std::uint64_t late_outcomes() const;  // outcomes of attempts abandoned at the deadline
     std::uint64_t unhandled_events() const;
     std::string_view last_row_guard() const;
 
     static MachineDescription describe();
+    // Bytes one machine holds, itself and its state (a run's memory budget counts them).
+    static std::size_t footprint();
 
 private:
     struct Impl;

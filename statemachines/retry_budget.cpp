@@ -16,11 +16,12 @@ struct BudgetSignalled {
     static constexpr std::string_view name = "BudgetSignalled";
     Time now;
     BudgetSignal signal;
+    std::uint32_t refund;
 };
 struct RetryRequested {
     static constexpr std::string_view name = "RetryRequested";
     Time now;
-    bool after_timeout;
+    AttemptOutcome after;
 };
 
 struct BudgetContext;
@@ -79,12 +80,12 @@ struct BudgetDef : MachineDef<BudgetDef, BudgetContext> {
 using BudgetMachine = boost::msm::back::state_machine<BudgetDef>;
 
 struct BudgetContext {
-    explicit BudgetContext(const RetryBudgetConfig& c, Effects& fx) : ledger(c), effects(&fx) {}
+    BudgetContext(const RetryBudgetConfig& c, Effects& fx, Time now) : ledger(c, now), effects(&fx) {}
     RetryBudgetLedger ledger;
     Effects* effects;
     BudgetState state = BudgetState::Plenty;
     std::string_view fired_guard;
-    bool last_decision = false;
+    RetryGrant last_decision;
     std::uint64_t granted = 0;
     std::uint64_t denied = 0;
     std::uint64_t unhandled = 0;
@@ -92,33 +93,35 @@ struct BudgetContext {
     void note_unhandled(std::string_view) { ++unhandled; }
 };
 
-bool still_plenty::test(const BudgetSignalled& e, const BudgetContext& c) { return c.ledger.can_retry_after(e.now, e.signal); }
-bool runs_out::test(const BudgetSignalled& e, const BudgetContext& c) { return !c.ledger.can_retry_after(e.now, e.signal); }
-bool replenished::test(const BudgetSignalled& e, const BudgetContext& c) { return c.ledger.can_retry_after(e.now, e.signal); }
-bool still_short::test(const BudgetSignalled& e, const BudgetContext& c) { return !c.ledger.can_retry_after(e.now, e.signal); }
+bool still_plenty::test(const BudgetSignalled& e, const BudgetContext& c) {
+    return c.ledger.can_retry_after(e.now, e.signal, e.refund);
+}
+bool runs_out::test(const BudgetSignalled& e, const BudgetContext& c) { return !still_plenty::test(e, c); }
+bool replenished::test(const BudgetSignalled& e, const BudgetContext& c) { return still_plenty::test(e, c); }
+bool still_short::test(const BudgetSignalled& e, const BudgetContext& c) { return !still_plenty::test(e, c); }
 bool affordable_with_more_left::test(const RetryRequested& e, const BudgetContext& c) {
-    return c.ledger.can_retry(e.now, e.after_timeout) && c.ledger.can_retry_after_withdrawal(e.now, e.after_timeout);
+    return c.ledger.can_retry(e.now, e.after) && c.ledger.can_retry_after_withdrawal(e.now, e.after);
 }
 bool last_affordable::test(const RetryRequested& e, const BudgetContext& c) {
-    return c.ledger.can_retry(e.now, e.after_timeout) && !c.ledger.can_retry_after_withdrawal(e.now, e.after_timeout);
+    return c.ledger.can_retry(e.now, e.after) && !c.ledger.can_retry_after_withdrawal(e.now, e.after);
 }
-bool unaffordable::test(const RetryRequested& e, const BudgetContext& c) { return !c.ledger.can_retry(e.now, e.after_timeout); }
+bool unaffordable::test(const RetryRequested& e, const BudgetContext& c) { return !c.ledger.can_retry(e.now, e.after); }
 
-void account::run(const BudgetSignalled& e, BudgetContext& c) { c.ledger.apply(e.now, e.signal); }
+void account::run(const BudgetSignalled& e, BudgetContext& c) { c.ledger.apply(e.now, e.signal, e.refund); }
 void grant_retry::run(const RetryRequested& e, BudgetContext& c) {
-    c.ledger.withdraw(e.now, e.after_timeout);
-    c.last_decision = true;
+    c.ledger.withdraw(e.now, e.after);
+    c.last_decision = RetryGrant{true, c.ledger.cost_of(e.after)};
     ++c.granted;
 }
 void deny_retry::run(const RetryRequested&, BudgetContext& c) {
-    c.last_decision = false;
+    c.last_decision = RetryGrant{};
     ++c.denied;
 }
 
 }  // namespace
 
 struct RetryBudget::Impl {
-    Impl(const RetryBudgetConfig& c, Effects& fx, std::string_view comp) : ctx(c, fx), component(comp) {
+    Impl(const RetryBudgetConfig& c, Effects& fx, std::string_view comp, Time now) : ctx(c, fx, now), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
@@ -127,16 +130,18 @@ struct RetryBudget::Impl {
     std::string_view component;
 };
 
-RetryBudget::RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component) {
+RetryBudget::RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component, Time now) {
     config.validate();
-    impl_ = std::make_unique<Impl>(config, effects, component);
+    impl_ = std::make_unique<Impl>(config, effects, component, now);
 }
 RetryBudget::~RetryBudget() = default;
 
-void RetryBudget::signal(Time now, BudgetSignal s) { dispatch_traced(impl_->machine, BudgetSignalled{now, s}, impl_->component, 0); }
-bool RetryBudget::retry_requested(Time now, bool after_timeout) {
-    impl_->ctx.last_decision = false;
-    dispatch_traced(impl_->machine, RetryRequested{now, after_timeout}, impl_->component, 0);
+void RetryBudget::signal(Time now, BudgetSignal s, std::uint32_t refund) {
+    dispatch_traced(impl_->machine, BudgetSignalled{now, s, refund}, impl_->component, 0);
+}
+RetryGrant RetryBudget::retry_requested(Time now, AttemptOutcome after) {
+    impl_->ctx.last_decision = RetryGrant{};
+    dispatch_traced(impl_->machine, RetryRequested{now, after}, impl_->component, 0);
     return impl_->ctx.last_decision;
 }
 

@@ -19,18 +19,21 @@ std::string_view name(BudgetState s);
 
 class RetryBudget final : public RetryGate {
 public:
-    RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component = "retry-budget");
+    // `now`: when the budget is created (Finagle's window starts then).
+    RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component = "retry-budget",
+                Time now = Time::zero());
     ~RetryBudget() override;
     RetryBudget(const RetryBudget&) = delete;
     RetryBudget& operator=(const RetryBudget&) = delete;
 
     // Events.
-    void signal(Time now, BudgetSignal s);
-    bool retry_requested(Time now, bool after_timeout = false);
-    bool try_acquire_retry(Time now) override { return retry_requested(now); }
+    // `refund`: with RetrySucceeded, what that retry was charged (Retry::last_charge).
+    void signal(Time now, BudgetSignal s, std::uint32_t refund = 0);
+    RetryGrant retry_requested(Time now, AttemptOutcome after = AttemptOutcome::Error);
+    RetryGrant try_acquire_retry(Time now, AttemptOutcome after) override { return retry_requested(now, after); }
 
-    // Read-outs. The state is as of the last event: a Finagle budget whose deposits expired
-    // since then shows it at the next event.
+    // Read-outs. Plenty means "a retry after an error would be granted"; the state is as of the
+    // last event: a Finagle budget whose deposits expired since then shows it at the next event.
     BudgetState state() const;
     double level(Time now) const;
     std::uint64_t granted() const;

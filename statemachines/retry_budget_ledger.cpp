@@ -1,87 +1,108 @@
-// Retry budget arithmetic; the formulas are given in retry_budget_ledger.hpp.
+// Retry budget arithmetic; the formulas and their sources are in retry_budget_ledger.hpp.
 #include "statemachines/retry_budget_ledger.hpp"
 
-#include <algorithm>  // std::min, std::max
-#include <cmath>      // std::llround
+#include <algorithm>  // std::min, std::max, std::fill
+#include <cmath>      // std::floor
 
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
 
 namespace {
-constexpr std::int64_t kOneRetry = 1'000'000;  // Finagle amounts are in micro-retries
+std::int64_t millis_of(Time t) { return t.us() / 1000; }  // Finagle's clock is milliseconds
 }  // namespace
 
-RetryBudgetLedger::RetryBudgetLedger(const RetryBudgetConfig& c)
-    : config_(c), tokens_(c.max_tokens), quota_(c.initial_quota) {}
-
-void RetryBudgetLedger::expire(Time now) {
-    while (!entries_.empty() && entries_.front().at + config_.ttl <= now) {
-        window_sum_ -= entries_.front().amount;
-        entries_.pop_front();
+// ---- Finagle's WindowedAdder, line by line ----
+void WindowedAdder::expire_if_due(std::int64_t now_ms) {
+    if (now_ms - old_ms < window_ms) return;
+    // At the time of add, we were likely up to date, so we credit it to the current slice.
+    buf[static_cast<std::size_t>(i)] = writer;
+    writer = 0;
+    i = (i + 1) % kBuffered;
+    // If it turns out we've skipped a number of slices, we adjust for that here.
+    const auto nskip = static_cast<int>(std::min<std::int64_t>((now_ms - old_ms) / window_ms - 1, kBuffered));
+    if (nskip > 0) {
+        const int r = std::min(nskip, kBuffered - i);
+        std::fill(buf.begin() + i, buf.begin() + i + r, 0);
+        std::fill(buf.begin(), buf.begin() + (nskip - r), 0);
+        i = (i + nskip) % kBuffered;
     }
+    old_ms = now_ms;
 }
 
-// In retries (1.0 = one retry). Kept as integer micro-retries inside, so that ten deposits of
-// 0.2 make exactly two retries, not 1.9999999999999998.
-double RetryBudgetLedger::finagle_balance(Time now) const {
-    std::int64_t sum = window_sum_;
-    for (const Entry& e : entries_) {  // entries older than ttl no longer count
-        if (e.at + config_.ttl > now) break;
-        sum -= e.amount;
-    }
-    const auto reserve = static_cast<std::int64_t>(
-        std::llround(config_.min_retries_per_second * static_cast<double>(config_.ttl.us())));
-    return static_cast<double>(reserve + sum) / 1e6;
+void WindowedAdder::add(std::int64_t now_ms, std::int64_t x) {
+    expire_if_due(now_ms);
+    writer += x;
 }
 
-void RetryBudgetLedger::apply(Time now, BudgetSignal s) {
-    if (config_.policy == BudgetPolicy::FinagleRatio) {
-        expire(now);
-        if (s == BudgetSignal::RequestStarted) {
-            const auto deposit = static_cast<std::int64_t>(std::llround(config_.percent_can_retry * 1e6));
-            entries_.push_back({now, deposit});
-            window_sum_ += deposit;
-        }
-        return;
-    }
-    const Counters k = after(counters(now), s);
-    tokens_ = k.tokens;
-    active_requests_ = k.active_requests;
-    active_retries_ = k.active_retries;
-    quota_ = k.quota;
+std::int64_t WindowedAdder::sum(std::int64_t now_ms) {
+    expire_if_due(now_ms);
+    std::int64_t s = writer;
+    for (std::int64_t v : buf) s += v;
+    return s;
 }
 
-// The previews change a copy of the small counters only (never Finagle's window, whose change
-// by one signal is one deposit or one withdrawal): they run in guards, once per event.
-RetryBudgetLedger::Counters RetryBudgetLedger::counters(Time now) const {
-    return Counters{tokens_, finagle_balance(now), active_requests_, active_retries_, quota_};
+// ---- The ledger ----
+RetryBudgetLedger::RetryBudgetLedger(const RetryBudgetConfig& c, Time now) : config_(c), k_{} {
+    // grpc-java Throttle(float maxTokens, float tokenRatio).
+    max_milli_tokens_ = static_cast<std::int64_t>(static_cast<float>(c.max_tokens) * 1000.0f);
+    threshold_ = max_milli_tokens_ / 2;
+    ratio_milli_ = static_cast<std::int64_t>(static_cast<float>(c.token_ratio) * 1000.0f);
+    k_.milli_tokens = max_milli_tokens_;
+    // Finagle RetryBudget.apply(ttl, minRetriesPerSec, percentCanRetry).
+    constexpr double kScaleFactor = 1000.0;
+    finagle_empty_ = c.min_retries_per_second == 0.0 && c.percent_can_retry == 0.0;
+    deposit_ = c.percent_can_retry == 0.0 ? 0 : static_cast<std::int64_t>(kScaleFactor);
+    withdrawal_ = c.percent_can_retry == 0.0 ? 1 : static_cast<std::int64_t>(kScaleFactor / c.percent_can_retry);
+    const std::int64_t ttl_seconds = c.ttl.us() / 1'000'000;
+    reserve_ = static_cast<std::int64_t>(c.min_retries_per_second) * ttl_seconds * withdrawal_;
+    k_.finagle.window_ms = std::max<std::int64_t>(1, (c.ttl.us() / 1000) / 10);
+    k_.finagle.old_ms = millis_of(now);
+    k_.quota = c.initial_quota;
 }
 
-bool RetryBudgetLedger::allows(const Counters& k, bool timeout) const {
+std::int64_t RetryBudgetLedger::envoy_limit(std::uint32_t active) const {
+    // std::max<uint64_t>(budget_percent / 100.0 * current_active, min_retry_concurrency): the
+    // percentage is converted to a whole number of retries by truncation.
+    const auto by_percent = static_cast<std::int64_t>(config_.budget_percent / 100.0 * static_cast<double>(active));
+    return std::max<std::int64_t>(by_percent, config_.min_retry_concurrency);
+}
+
+std::uint32_t RetryBudgetLedger::cost_of(AttemptOutcome after) const {
     switch (config_.policy) {
-        case BudgetPolicy::GrpcThrottle: return k.tokens > config_.max_tokens / 2;
-        case BudgetPolicy::FinagleRatio: return k.balance >= 1.0;
-        case BudgetPolicy::EnvoyConcurrent: {
-            const double allowed = std::max<double>(config_.min_retry_concurrency,
-                                                    config_.budget_percent / 100.0 * k.active_requests);
-            return k.active_retries < allowed;
-        }
-        case BudgetPolicy::AwsQuota: return k.quota >= (timeout ? config_.timeout_cost : config_.retry_cost);
+        case BudgetPolicy::AwsQuota:
+            if (after == AttemptOutcome::Timeout) return config_.timeout_cost;
+            if (after == AttemptOutcome::Throttled) return config_.throttle_cost;
+            return config_.retry_cost;
+        case BudgetPolicy::FinagleRatio: return static_cast<std::uint32_t>(std::min<std::int64_t>(withdrawal_, UINT32_MAX));
+        case BudgetPolicy::EnvoyConcurrent: return 1;
+        case BudgetPolicy::GrpcThrottle: return 0;  // gRPC charges failures, not retries
+    }
+    return 0;
+}
+
+bool RetryBudgetLedger::allows(Counters k, Time now, AttemptOutcome after) const {
+    switch (config_.policy) {
+        case BudgetPolicy::GrpcThrottle: return k.milli_tokens > threshold_;
+        case BudgetPolicy::FinagleRatio:
+            // TokenBucket.tryGet: count = sum + reserve >= the withdrawal.
+            return !finagle_empty_ && k.finagle.sum(millis_of(now)) + reserve_ >= withdrawal_;
+        case BudgetPolicy::EnvoyConcurrent: return static_cast<std::int64_t>(k.active_retries) < envoy_limit(k.active_requests);
+        case BudgetPolicy::AwsQuota: return k.quota >= static_cast<std::int64_t>(cost_of(after));
     }
     return false;
 }
 
-RetryBudgetLedger::Counters RetryBudgetLedger::after(Counters k, BudgetSignal s) const {
+void RetryBudgetLedger::after(Counters& k, Time now, BudgetSignal s, std::uint32_t refund) const {
     switch (config_.policy) {
         case BudgetPolicy::GrpcThrottle:
-            if (s == BudgetSignal::AttemptFailed) k.tokens = std::max(0.0, k.tokens - 1.0);
+            // Throttle.onQualifiedFailureThenCheckIsAboveThreshold / onSuccess.
+            if (s == BudgetSignal::AttemptFailed && k.milli_tokens > 0) k.milli_tokens = std::max<std::int64_t>(k.milli_tokens - 1000, 0);
             if (s == BudgetSignal::AttemptSucceeded || s == BudgetSignal::RetrySucceeded)
-                k.tokens = std::min(config_.max_tokens, k.tokens + config_.token_ratio);
+                k.milli_tokens = std::min(k.milli_tokens + ratio_milli_, max_milli_tokens_);
             break;
         case BudgetPolicy::FinagleRatio:
-            if (s == BudgetSignal::RequestStarted)
-                k.balance += static_cast<double>(std::llround(config_.percent_can_retry * 1e6)) / 1e6;
+            if (s == BudgetSignal::RequestStarted && !finagle_empty_) k.finagle.add(millis_of(now), deposit_);
             break;
         case BudgetPolicy::EnvoyConcurrent:
             if (s == BudgetSignal::RequestStarted) ++k.active_requests;
@@ -89,58 +110,52 @@ RetryBudgetLedger::Counters RetryBudgetLedger::after(Counters k, BudgetSignal s)
             if (s == BudgetSignal::RetryFinished && k.active_retries > 0) --k.active_retries;
             break;
         case BudgetPolicy::AwsQuota:
+            // TokenBucket.Refund caps at the capacity.
             if (s == BudgetSignal::AttemptSucceeded)
-                k.quota = std::min<double>(config_.initial_quota, k.quota + config_.no_retry_increment);
-            // The refund is the plain retry cost: which cost a given retry paid is not tracked
-            // per request (a timeout's retry refunds 5 of its 10).
-            if (s == BudgetSignal::RetrySucceeded)
-                k.quota = std::min<double>(config_.initial_quota, k.quota + config_.retry_cost);
+                k.quota = std::min<std::int64_t>(config_.initial_quota, k.quota + config_.no_retry_increment);
+            if (s == BudgetSignal::RetrySucceeded) k.quota = std::min<std::int64_t>(config_.initial_quota, k.quota + refund);
             break;
     }
-    return k;
 }
 
-RetryBudgetLedger::Counters RetryBudgetLedger::after_withdrawal(Counters k, bool timeout) const {
+void RetryBudgetLedger::after_withdrawal(Counters& k, Time now, AttemptOutcome o) const {
     switch (config_.policy) {
-        case BudgetPolicy::GrpcThrottle: break;  // gRPC charges failures, not retries
-        case BudgetPolicy::FinagleRatio: k.balance -= 1.0; break;
+        case BudgetPolicy::GrpcThrottle: break;
+        case BudgetPolicy::FinagleRatio: k.finagle.add(millis_of(now), -withdrawal_); break;
         case BudgetPolicy::EnvoyConcurrent: ++k.active_retries; break;
-        case BudgetPolicy::AwsQuota: k.quota -= timeout ? config_.timeout_cost : config_.retry_cost; break;
+        case BudgetPolicy::AwsQuota: k.quota -= cost_of(o); break;
     }
-    return k;
 }
 
-bool RetryBudgetLedger::can_retry(Time now, bool timeout) const { return allows(counters(now), timeout); }
+void RetryBudgetLedger::apply(Time now, BudgetSignal s, std::uint32_t refund) { after(k_, now, s, refund); }
 
-bool RetryBudgetLedger::can_retry_after(Time now, BudgetSignal s) const {
-    return allows(after(counters(now), s), false);
+bool RetryBudgetLedger::can_retry(Time now, AttemptOutcome o) const { return allows(k_, now, o); }
+
+bool RetryBudgetLedger::can_retry_after(Time now, BudgetSignal s, std::uint32_t refund) const {
+    Counters k = k_;
+    after(k, now, s, refund);
+    return allows(k, now, AttemptOutcome::Error);
 }
 
-bool RetryBudgetLedger::can_retry_after_withdrawal(Time now, bool timeout) const {
-    return allows(after_withdrawal(counters(now), timeout), false);
+bool RetryBudgetLedger::can_retry_after_withdrawal(Time now, AttemptOutcome o) const {
+    Counters k = k_;
+    after_withdrawal(k, now, o);
+    return allows(k, now, AttemptOutcome::Error);
 }
 
-void RetryBudgetLedger::withdraw(Time now, bool timeout) {
-    if (config_.policy == BudgetPolicy::FinagleRatio) {
-        expire(now);
-        entries_.push_back({now, -kOneRetry});
-        window_sum_ -= kOneRetry;
-        return;
-    }
-    const Counters k = after_withdrawal(counters(now), timeout);
-    tokens_ = k.tokens;
-    active_retries_ = k.active_retries;
-    quota_ = k.quota;
-}
+void RetryBudgetLedger::withdraw(Time now, AttemptOutcome o) { after_withdrawal(k_, now, o); }
 
 double RetryBudgetLedger::level(Time now) const {
     switch (config_.policy) {
-        case BudgetPolicy::GrpcThrottle: return tokens_;
-        case BudgetPolicy::FinagleRatio: return finagle_balance(now);
+        case BudgetPolicy::GrpcThrottle: return static_cast<double>(k_.milli_tokens) / 1000.0;
+        case BudgetPolicy::FinagleRatio: {
+            if (finagle_empty_) return 0.0;
+            WindowedAdder w = k_.finagle;
+            return static_cast<double>((w.sum(millis_of(now)) + reserve_) / withdrawal_);  // RetryBudget.balance
+        }
         case BudgetPolicy::EnvoyConcurrent:
-            return std::max<double>(config_.min_retry_concurrency, config_.budget_percent / 100.0 * active_requests_) -
-                   active_retries_;
-        case BudgetPolicy::AwsQuota: return quota_;
+            return static_cast<double>(envoy_limit(k_.active_requests) - static_cast<std::int64_t>(k_.active_retries));
+        case BudgetPolicy::AwsQuota: return static_cast<double>(k_.quota);
     }
     return 0.0;
 }
@@ -167,19 +182,29 @@ RetryBudgetConfig RetryBudgetConfig::aws_standard() {
     c.policy = BudgetPolicy::AwsQuota;
     return c;
 }
+RetryBudgetConfig RetryBudgetConfig::aws_2026() {
+    RetryBudgetConfig c;
+    c.policy = BudgetPolicy::AwsQuota;
+    c.retry_cost = 14;
+    c.timeout_cost = 14;  // the 2026 rules name no timeout cost of their own
+    c.throttle_cost = 5;
+    return c;
+}
 
 void RetryBudgetConfig::validate() const {
     constexpr std::string_view s = "retry_budget";
     require(max_tokens > 0.0 && max_tokens <= 1000.0, s, "max_tokens", max_tokens, "must be in (0, 1000] (gRPC)");
-    require(token_ratio > 0.0, s, "token_ratio", token_ratio, "must be positive");
-    require(ttl >= Duration::seconds(1) && ttl <= Duration::seconds(60), s, "ttl", ttl,
-            "must be in [1s, 60s] (Finagle)");
-    require(min_retries_per_second >= 0.0, s, "min_retries_per_second", min_retries_per_second, "must not be negative");
+    require(token_ratio > 0.0, s, "token_ratio", token_ratio, "must be positive (gRPC)");
+    require(ttl >= Duration::seconds(1) && ttl <= Duration::seconds(60), s, "ttl", ttl, "must be in [1s, 60s] (Finagle)");
+    require(min_retries_per_second >= 0.0 && min_retries_per_second == std::floor(min_retries_per_second) &&
+                min_retries_per_second <= 1e9,
+            s, "min_retries_per_second", min_retries_per_second, "must be a whole number >= 0 (Finagle: an Int)");
     require(percent_can_retry >= 0.0 && percent_can_retry <= 1000.0, s, "percent_can_retry", percent_can_retry,
-            "must be in [0, 1000] (a fraction: 0.2 = 20%)");
+            "must be in [0, 1000] (Finagle; a fraction: 0.2 = 20%)");
     require(budget_percent >= 0.0 && budget_percent <= 100.0, s, "budget_percent", budget_percent, "must be in [0, 100]");
     require(retry_cost >= 1, s, "retry_cost", retry_cost, "must be at least 1");
     require(timeout_cost >= 1, s, "timeout_cost", timeout_cost, "must be at least 1");
+    require(throttle_cost >= 1, s, "throttle_cost", throttle_cost, "must be at least 1");
 }
 
 std::string_view name(BudgetPolicy p) {

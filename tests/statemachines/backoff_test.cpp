@@ -13,13 +13,17 @@ namespace {
 
 using namespace literals;
 
+// The delay a fresh schedule gives before retry n (the earlier retries drawn as 0).
+Duration delay_before_retry(const BackoffConfig& c, std::uint32_t n, Rng& rng) {
+    BackoffSchedule s{c};
+    for (std::uint32_t i = 1; i < n; ++i) s.next_with(BackoffDraw{});
+    return s.next(rng);
+}
+
 std::vector<double> draws(BackoffConfig c, std::uint32_t n, int count) {
     Rng rng{77};
     std::vector<double> out;
-    for (int i = 0; i < count; ++i) {
-        BackoffSchedule s{c};
-        out.push_back(static_cast<double>(s.next(n, rng).us()));
-    }
+    for (int i = 0; i < count; ++i) out.push_back(static_cast<double>(delay_before_retry(c, n, rng).us()));
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -66,7 +70,7 @@ TEST(Backoff, DecorrelatedStaysWithinBaseAndThreeTimesPrevious) {
     BackoffSchedule s{c};
     double previous = 5000;
     for (std::uint32_t n = 1; n <= 50; ++n) {
-        const double v = static_cast<double>(s.next(n, rng).us());
+        const double v = static_cast<double>(s.next(rng).us());
         ASSERT_GE(v, 5000);
         ASSERT_LE(v, std::min(2e6, 3 * previous));
         previous = v;
@@ -84,7 +88,7 @@ TEST(Backoff, PollyV2GrowsRoughlyExponentiallyAndIsPositive) {
     for (int run = 0; run < 2000; ++run) {
         BackoffSchedule s{c};
         for (std::uint32_t n = 1; n <= 5; ++n) {
-            const double v = static_cast<double>(s.next(n, rng).us());
+            const double v = static_cast<double>(s.next(rng).us());
             ASSERT_GT(v, 0);
             if (n == 5) total += v;
         }
@@ -103,13 +107,40 @@ TEST(Backoff, GrpcPresetIsProportionalAroundTheCappedExponential) {
 
 TEST(BackoffConfig, RejectsBadValues) {
     BackoffConfig c;
-    c.cap = 1_ms;
+    c.multiplier = 0;
     try {
         c.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "backoff.cap = 1ms: must be at least base");
+        EXPECT_STREQ(e.what(), "backoff.multiplier = 0: must be in (0, 100]");
     }
+}
+
+// A cap below the base is allowed (Polly's MaxDelay may be under its Delay): it caps every delay.
+TEST(BackoffConfig, ACapBelowTheBaseCapsEveryDelay) {
+    BackoffConfig c;
+    c.base = 100_ms;
+    c.cap = 30_ms;
+    c.jitter = Jitter::None;
+    EXPECT_NO_THROW(c.validate());
+    Rng rng{1};
+    BackoffSchedule s{c};
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(s.next(rng), 30_ms);
+}
+
+// gRPC A6: after a pushback-directed retry the delays start over from the initial backoff.
+TEST(Backoff, ResetStartsTheSequenceOver) {
+    BackoffConfig c;
+    c.jitter = Jitter::None;
+    c.base = 10_ms;
+    c.cap = 10_s;
+    Rng rng{1};
+    BackoffSchedule s{c};
+    EXPECT_EQ(s.next(rng), 10_ms);
+    EXPECT_EQ(s.next(rng), 20_ms);
+    s.reset();
+    EXPECT_EQ(s.retries(), 0u);
+    EXPECT_EQ(s.next(rng), 10_ms);
 }
 
 // The tutorial's delays lie in [0, min(400, 20 * 2^(n-1))) ms for every retry number.
@@ -118,7 +149,7 @@ RC_GTEST_PROP(Backoff, TutorialDelaysWithinBounds, (std::uint64_t seed)) {
     Rng rng{seed};
     BackoffSchedule s{c};
     for (std::uint32_t n = 1; n <= 12; ++n) {
-        const auto d = s.next(n, rng);
+        const auto d = s.next(rng);
         const auto bound = std::min<std::int64_t>(400'000, 20'000LL << (n - 1));
         RC_ASSERT(d >= Duration::zero());
         RC_ASSERT(d.us() < bound);
@@ -130,7 +161,7 @@ RC_GTEST_PROP(Backoff, EveryDelayWithinZeroAndCap, (std::uint64_t seed)) {
     BackoffConfig c;
     c.kind = *rc::gen::element(BackoffKind::Constant, BackoffKind::Linear, BackoffKind::Exponential);
     c.jitter = *rc::gen::element(Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional,
-                                 Jitter::PollyDecorrelatedV2);
+                                 Jitter::PollyDecorrelatedV2, Jitter::EnvoyModulo);
     c.cap_order = *rc::gen::element(CapOrder::JitterThenCap, CapOrder::CapThenJitter);
     c.base = Duration::millis(*rc::gen::inRange(1, 1000));
     c.cap = c.base * *rc::gen::inRange(1, 100);
@@ -139,11 +170,40 @@ RC_GTEST_PROP(Backoff, EveryDelayWithinZeroAndCap, (std::uint64_t seed)) {
     Rng rng{seed};
     BackoffSchedule s{c};
     for (std::uint32_t n = 1; n <= 20; ++n) {
-        const auto d = s.next(n, rng);
+        const auto d = s.next(rng);
         RC_ASSERT(d >= Duration::zero());
         // Proportional jitter after the cap may exceed it by its factor: cap * high.
         const bool may_exceed = c.jitter == Jitter::Proportional && c.cap_order == CapOrder::CapThenJitter;
         RC_ASSERT(static_cast<double>(d.us()) <= static_cast<double>(c.cap.us()) * (may_exceed ? c.proportional_high : 1.0));
+    }
+}
+
+// Over the whole retry range — thousands of retries, any base up to a day, any multiplier — a
+// delay is never negative and never past its bound: the arithmetic saturates (Polly #2163: its
+// decorrelated jitter V2 turned negative after ~1024 attempts).
+RC_GTEST_PROP(Backoff, NoDelayEverWrapsAroundWhateverTheRetryNumber, (std::uint64_t seed)) {
+    BackoffConfig c;
+    c.kind = *rc::gen::element(BackoffKind::Constant, BackoffKind::Linear, BackoffKind::Exponential,
+                               BackoffKind::AwsLegacy);
+    c.jitter = *rc::gen::element(Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated, Jitter::Proportional,
+                                 Jitter::PollyDecorrelatedV2, Jitter::EnvoyModulo);
+    c.cap_order = *rc::gen::element(CapOrder::JitterThenCap, CapOrder::CapThenJitter);
+    c.base = Duration::micros(*rc::gen::inRange<std::int64_t>(1, 86'400'000'000LL));
+    c.cap = *rc::gen::element(Duration::max(), c.base * *rc::gen::inRange(1, 1000));
+    c.multiplier = *rc::gen::element(0.5, 1.0, 2.0, 100.0);
+    RC_TAG(name(c.jitter));
+    Rng rng{seed};
+    BackoffSchedule s{c};
+    const auto retries = *rc::gen::inRange<std::uint32_t>(1, 3000);
+    RC_LOG() << name(c.kind) << " " << name(c.jitter) << " base " << to_string(c.base) << " cap " << to_string(c.cap)
+             << " x" << c.multiplier << (c.cap_order == CapOrder::JitterThenCap ? " jitter-then-cap" : " cap-then-jitter");
+    for (std::uint32_t n = 1; n <= retries; ++n) {
+        const auto d = s.next(rng);
+        RC_LOG() << "retry " << n << ": " << to_string(d) << "\n";
+        RC_ASSERT(d >= Duration::zero());
+        const bool may_exceed = c.jitter == Jitter::Proportional && c.cap_order == CapOrder::CapThenJitter &&
+                                c.kind != BackoffKind::AwsLegacy;
+        if (!may_exceed) RC_ASSERT(d <= c.cap);
     }
 }
 
@@ -159,7 +219,7 @@ RC_GTEST_PROP(Backoff, ExponentialWithoutJitterIsNonDecreasing, ()) {
     BackoffSchedule s{c};
     Duration previous = Duration::zero();
     for (std::uint32_t n = 1; n <= 40; ++n) {
-        const auto d = s.next(n, rng);
+        const auto d = s.next(rng);
         RC_ASSERT(d >= previous);
         previous = d;
     }

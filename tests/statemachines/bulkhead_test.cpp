@@ -113,17 +113,22 @@ TEST(Bulkhead, EveryTableRowIsTaken) {
     d.release();   // waiter_present
     d.release();
     d.release();   // no_waiter -> Available
+    // A bulkhead of no slots leaves Available at once (Resilience4j allows maxConcurrentCalls 0).
+    Driver none{BulkheadConfig{0}};
+    EXPECT_EQ(none.bulkhead.state(), BulkheadState::Saturated);
+    d.taken.insert(row_key("Available", "", "Saturated", "no_capacity"));
     for (const auto& key : all_row_keys(Bulkhead::describe())) EXPECT_TRUE(d.taken.count(key)) << "row never taken: " << key;
     EXPECT_EQ(d.bulkhead.unhandled_events(), 0u);
 }
 
 TEST(BulkheadConfig, RejectsBadValuesNamingFieldAndValue) {
     try {
-        BulkheadConfig{0}.validate();
+        BulkheadConfig{1'000'001}.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "bulkhead.max_concurrent_calls = 0: must be at least 1");
+        EXPECT_STREQ(e.what(), "bulkhead.max_concurrent_calls = 1000001: must be at most 1000000");
     }
+    EXPECT_NO_THROW(BulkheadConfig{0}.validate());
     try {
         BulkheadConfig{4, Duration::zero() - 1_ms}.validate();
         FAIL();

@@ -1,4 +1,4 @@
-// Checks every machine in the catalog shares: table shape rules that STYLE.md asks for.
+// Checks every machine in the catalog shares: the table shape rules of docs/state-machines.md.
 #include <gtest/gtest.h>
 
 #include <map>  // std::map

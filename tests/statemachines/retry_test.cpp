@@ -20,11 +20,11 @@ Time at(Duration d) { return Time::zero() + d; }
 struct Gate : RetryGate {
     int tokens = 0;
     int asked = 0;
-    bool try_acquire_retry(Time) override {
+    RetryGrant try_acquire_retry(Time, AttemptOutcome) override {
         ++asked;
-        if (tokens == 0) return false;
+        if (tokens == 0) return {false, 0};
         --tokens;
-        return true;
+        return {true, 1};
     }
 };
 
@@ -39,7 +39,9 @@ struct Driver {
     void start(Time t) { step("RequestStarted", [&] { retry.request_started(t); }); }
     void admitted(Time t) { step("AttemptAdmitted", [&] { retry.attempt_admitted(t); }); }
     void ok(Time t) { step("AttemptSucceeded", [&] { retry.attempt_succeeded(t); }); }
-    void fail(Time t, AttemptOutcome o = AttemptOutcome::Error) { step("AttemptFailed", [&] { retry.attempt_failed(t, o); }); }
+    void fail(Time t, AttemptOutcome o = AttemptOutcome::Error, Pushback p = Pushback::none()) {
+        step("AttemptFailed", [&] { retry.attempt_failed(t, o, p); });
+    }
     // A timer that fires is gone, as in the simulator.
     void backoff(Time t) {
         fx.timers.erase({TimerKind::RetryBackoff, 7});
@@ -97,6 +99,56 @@ TEST(Retry, BreakerRejectionsAreNotRetriedByDefault) {
     d.fail(at(1_ms), AttemptOutcome::BreakerRejected);
     EXPECT_EQ(name(d.retry.state()), "Rejected");
     EXPECT_EQ(d.retry.end(), RetryEnd::NotRetryable);
+}
+
+// gRPC A6: the server's pushback decides, over the client's own backoff and retryable codes.
+TEST(Retry, APushbackDelayReplacesTheBackoffAndRestartsIt) {
+    RetryConfig c;
+    c.max_attempts = 4;
+    c.backoff.jitter = Jitter::None;  // 20 ms, 40 ms, ...
+    Driver d{c};
+    d.start(at(0_ms));
+    d.fail(at(1_ms));
+    EXPECT_EQ(d.retry.last_backoff(), 20_ms);
+    d.backoff(at(21_ms));
+    d.fail(at(22_ms), AttemptOutcome::FatalError, Pushback::retry_after(300_ms));  // not retryable, but told to
+    EXPECT_EQ(name(d.retry.state()), "BackingOff");
+    EXPECT_EQ(d.retry.last_backoff(), 300_ms);
+    d.backoff(at(322_ms));
+    d.fail(at(323_ms));
+    EXPECT_EQ(d.retry.last_backoff(), 20_ms);  // the backoff starts over after a pushback
+}
+
+TEST(Retry, APushbackStopEndsTheRequestAndIgnoringItDoesNot) {
+    RetryConfig c;
+    Driver d{c};
+    d.start(at(0_ms));
+    d.fail(at(1_ms), AttemptOutcome::Error, Pushback::stop());
+    EXPECT_EQ(d.retry.end(), RetryEnd::PushbackStop);
+    c.honor_pushback = false;
+    Driver e{c};
+    e.start(at(0_ms));
+    e.fail(at(1_ms), AttemptOutcome::Error, Pushback::stop());
+    EXPECT_EQ(name(e.retry.state()), "BackingOff");
+}
+
+TEST(Retry, FatalErrorsAreNotRetriedByDefault) {
+    Driver d{RetryConfig{}};
+    d.start(at(0_ms));
+    d.fail(at(1_ms), AttemptOutcome::FatalError);
+    EXPECT_EQ(d.retry.end(), RetryEnd::NotRetryable);
+    EXPECT_TRUE(RetryConfig{}.qualifies_for_throttling(AttemptOutcome::Error, Pushback::none()));
+    EXPECT_FALSE(RetryConfig{}.qualifies_for_throttling(AttemptOutcome::FatalError, Pushback::none()));
+    EXPECT_TRUE(RetryConfig{}.qualifies_for_throttling(AttemptOutcome::FatalError, Pushback::stop()));
+}
+
+TEST(Retry, TheChargeOfTheBudgetIsKeptForItsRefund) {
+    Gate gate;
+    gate.tokens = 2;
+    Driver d{RetryConfig{}, &gate};
+    d.start(at(0_ms));
+    d.fail(at(1_ms));
+    EXPECT_EQ(d.retry.last_charge(), 1u);
 }
 
 TEST(Retry, BudgetIsAskedOnlyForARealRetry) {
@@ -195,6 +247,12 @@ TEST(Retry, EveryTableRowIsTaken) {
         d.fail(at(1_ms));
         merge(d);
     }
+    {
+        Driver d{c};
+        d.start(at(0_ms));
+        d.fail(at(1_ms), AttemptOutcome::Error, Pushback::stop());
+        merge(d);
+    }
     for (const auto& key : all_row_keys(Retry::describe())) EXPECT_TRUE(taken.count(key)) << "row never taken: " << key;
 }
 
@@ -259,10 +317,10 @@ struct Model {
 struct TokenGate : RetryGate {
     int tokens;
     explicit TokenGate(int t) : tokens(t) {}
-    bool try_acquire_retry(Time) override {
-        if (tokens == 0) return false;
+    RetryGrant try_acquire_retry(Time, AttemptOutcome) override {
+        if (tokens == 0) return {false, 0};
         --tokens;
-        return true;
+        return {true, 1};
     }
 };
 
@@ -286,13 +344,22 @@ void agree(const Model& m, const Sut& s) {
     RC_ASSERT(s.fx.attempts.size() == m.attempts);
 }
 
+// gRPC A6's order of questions: a pushback saying stop ends it; a pushback delay retries even an
+// outcome that is not retryable; then the attempt limit; the budget last.
 struct Fail : rc::state::Command<Model, Sut> {
-    AttemptOutcome outcome = *rc::gen::element(AttemptOutcome::Error, AttemptOutcome::Timeout,
-                                               AttemptOutcome::BreakerRejected, AttemptOutcome::BulkheadRejected);
+    AttemptOutcome outcome = *rc::gen::element(AttemptOutcome::Error, AttemptOutcome::Timeout, AttemptOutcome::Throttled,
+                                               AttemptOutcome::FatalError, AttemptOutcome::BreakerRejected,
+                                               AttemptOutcome::BulkheadRejected);
+    Pushback pushback = *rc::gen::weightedElement<Pushback>(
+        {{6, Pushback::none()}, {1, Pushback::stop()}, {1, Pushback::retry_after(Duration::millis(50))}});
     void checkPreconditions(const Model& m) const override { RC_PRE(m.state == RetryState::Attempting); }
     void apply(Model& m) const override {
-        const bool retryable = outcome == AttemptOutcome::Error || outcome == AttemptOutcome::Timeout;
-        if (!retryable) {
+        const bool retryable = outcome == AttemptOutcome::Error || outcome == AttemptOutcome::Timeout ||
+                               outcome == AttemptOutcome::Throttled;
+        if (pushback.kind == Pushback::Kind::Stop) {
+            m.state = RetryState::Rejected;
+            m.end = RetryEnd::PushbackStop;
+        } else if (!retryable && pushback.kind != Pushback::Kind::RetryAfter) {
             m.state = RetryState::Rejected;
             m.end = RetryEnd::NotRetryable;
         } else if (m.attempts >= m.max_attempts) {
@@ -307,12 +374,19 @@ struct Fail : rc::state::Command<Model, Sut> {
         }
     }
     void run(const Model& m, Sut& s) const override {
-        s.retry.attempt_failed(Time::zero(), outcome);
+        s.retry.attempt_failed(Time::zero(), outcome, pushback);
         Model after = m;
         apply(after);
         agree(after, s);
+        if (after.state == RetryState::BackingOff && pushback.kind == Pushback::Kind::RetryAfter)
+            RC_ASSERT(s.retry.last_backoff() == pushback.after);
     }
-    void show(std::ostream& os) const override { os << "Fail(" << name(outcome) << ")"; }
+    void show(std::ostream& os) const override {
+        os << "Fail(" << name(outcome)
+           << (pushback.kind == Pushback::Kind::Stop ? ", pushback stop"
+               : pushback.kind == Pushback::Kind::RetryAfter ? ", pushback 50ms" : "")
+           << ")";
+    }
 };
 
 struct Succeed : rc::state::Command<Model, Sut> {
