@@ -5,7 +5,6 @@
 #include "experiments/diagrams_command.hpp"
 
 #include <cstdio>      // std::fprintf
-#include <cstdlib>     // std::system
 #include <filesystem>  // std::filesystem
 #include <fstream>     // std::ifstream, std::ofstream
 #include <map>         // std::map
@@ -17,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "experiments/exit_codes.hpp"
+#include "experiments/external_tool.hpp"
+#include "experiments/output_files.hpp"
 #include "model/architecture_description.hpp"
 #include "statemachines/catalog.hpp"
 
@@ -72,7 +73,7 @@ std::map<std::string, std::string> generate() {
 
 // Graphviz renders each .dot to .svg when `dot` is on the PATH; without it the SVGs are skipped
 // (and said so), never faked.
-bool have_dot() { return std::system("dot -V >/dev/null 2>&1") == 0; }
+bool have_dot() { return tool_available("dot", "-V"); }
 
 std::string render_svg(const std::string& dot_source, const fs::path& scratch) {
     const fs::path in = scratch / "diagram.dot";
@@ -81,8 +82,8 @@ std::string render_svg(const std::string& dot_source, const fs::path& scratch) {
         std::ofstream f(in, std::ios::binary);
         f << dot_source;
     }
-    const std::string cmd = fmt::format("dot -Tsvg '{}' -o '{}'", in.string(), out.string());
-    if (std::system(cmd.c_str()) != 0) throw BadInput(fmt::format("dot failed on a generated diagram: {}", cmd));
+    if (!run_tool({"dot", "-Tsvg", in.string(), "-o", out.string()}))
+        throw BadInput(fmt::format("dot failed on a generated diagram ({})", in.string()));
     std::ifstream f(out, std::ios::binary);
     std::ostringstream s;
     s << f.rdbuf();
@@ -118,20 +119,17 @@ std::string read_file(const fs::path& p) {
 }
 
 int write_all(const fs::path& dir) {
+    // Everything is generated first: a failure leaves the folder as it was.
+    const std::map<std::string, std::string> files = generate_with_svgs();
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", dir.string(), ec.message()));
-    for (const auto& [file, content] : generate_with_svgs()) {
-        std::ofstream out(dir / file, std::ios::binary);
-        out << content;
-        if (!out) throw BadInput(fmt::format("--out {}: cannot write {}", dir.string(), file));
-    }
+    for (const auto& [file, content] : files) write_atomically("--out", dir / file, content);
     std::fprintf(stderr, "cascadelab: wrote the state diagrams to %s\n", dir.string().c_str());
     return kExitOk;
 }
 
 int check_all(const fs::path& dir) {
-    if (!fs::is_directory(dir)) throw BadInput(fmt::format("--check {}: not a directory", dir.string()));
     for (const auto& [file, content] : generate_with_svgs()) {
         const fs::path p = dir / file;
         if (!fs::exists(p) || read_file(p) != content) {
@@ -147,18 +145,23 @@ int check_all(const fs::path& dir) {
 
 }  // namespace
 
-void add_diagrams_command(CLI::App& app, int& result) {
+void add_diagrams_command(CLI::App& app, PendingAction& pending) {
     auto* cmd = app.add_subcommand("diagrams", "Write DOT and Mermaid state diagrams generated from the machines' tables");
     auto out = std::make_shared<std::string>();
     auto check = std::make_shared<std::string>();
     auto* out_opt = cmd->add_option("--out", *out, "Directory to write <Machine>.dot/.mmd/.svg, the architectures and README.md (default docs/statemachines)");
     auto* check_opt = cmd->add_option("--check", *check, "Compare the generated files with DIR; exit 1 on drift");
     out_opt->excludes(check_opt);
-    cmd->callback([&result, out, check] {
-        if (!check->empty()) {
-            result = check_all(*check);
+    cmd->callback([&pending, out, check, out_opt, check_opt] {
+        if (check_opt->count() > 0) {
+            const fs::path dir = *check;
+            std::error_code ec;
+            if (!fs::is_directory(dir, ec)) throw BadInput(fmt::format("--check {}: not a directory", dir.string()));
+            pending.action = [dir] { return check_all(dir); };
         } else {
-            result = write_all(out->empty() ? std::string{"docs/statemachines"} : *out);
+            const fs::path dir = out_opt->count() > 0 ? *out : std::string{"docs/statemachines"};
+            check_output_dir("--out", dir, {});
+            pending.action = [dir] { return write_all(dir); };
         }
     });
 }

@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>  // CLI::App
 
+#include "experiments/command_line.hpp"
+
 namespace cascadelab::cli {
 
-void add_hunt_command(CLI::App& app, int& result);
-void add_replay_command(CLI::App& app, int& result);
+void add_hunt_command(CLI::App& app, PendingAction& pending);
+void add_replay_command(CLI::App& app, PendingAction& pending);
 
 }  // namespace cascadelab::cli

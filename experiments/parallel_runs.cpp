@@ -51,15 +51,17 @@ std::vector<T> in_parallel(std::size_t count, unsigned threads, const Progress& 
 }  // namespace
 
 std::vector<std::vector<double>> run_all_figures(const std::vector<Scenario>& scenarios, unsigned threads,
+                                                 const RunOptions& options,
                                                  const std::function<std::vector<double>(const RunMetrics&)>& keep,
                                                  const Progress& progress) {
     return in_parallel<std::vector<double>>(scenarios.size(), threads, progress,
-                                            [&](std::size_t i) { return keep(run_scenario(scenarios[i])); });
+                                            [&](std::size_t i) { return keep(run_scenario(scenarios[i], options)); });
 }
 
-std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads, const Progress& progress) {
+std::vector<RunMetrics> run_all(const std::vector<Scenario>& scenarios, unsigned threads, const RunOptions& options,
+                                const Progress& progress) {
     return in_parallel<RunMetrics>(scenarios.size(), threads, progress,
-                                   [&](std::size_t i) { return run_scenario(scenarios[i]); });
+                                   [&](std::size_t i) { return run_scenario(scenarios[i], options); });
 }
 
 }  // namespace cascadelab::cli

@@ -33,4 +33,20 @@ std::vector<Scenario> scenarios_from_args(const std::vector<std::string>& args, 
     return out;
 }
 
+std::vector<std::filesystem::path> input_files(const std::vector<std::string>& args) {
+    std::vector<std::filesystem::path> files;
+    for (const std::string& arg : args)
+        if (!preset(arg)) files.emplace_back(arg);
+    return files;
+}
+
+Scenario one_scenario_from_arg(const std::string& arg) {
+    if (arg.empty()) throw BadInput("--scenario: must name a preset or a file");
+    std::vector<Scenario> s = scenarios_from_args({arg}, std::nullopt);
+    if (s.size() != 1)
+        throw BadInput(fmt::format("--scenario {}: holds {} scenarios ({}, ...): name one, e.g. {}", arg, s.size(),
+                                   s.front().name, s.front().name));
+    return std::move(s.front());
+}
+
 }  // namespace cascadelab::cli

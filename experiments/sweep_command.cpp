@@ -5,23 +5,26 @@
 #include "experiments/sweep_command.hpp"
 
 #include <algorithm>   // std::sort
-#include <array>       // std::array
 #include <cstdio>      // std::fprintf
 #include <filesystem>  // std::filesystem
-#include <fstream>     // std::ifstream, std::ofstream
 #include <map>         // std::map
 #include <memory>      // std::make_shared
-#include <sstream>     // std::istringstream
+#include <set>         // std::set
 #include <string>      // std::string
 #include <vector>      // std::vector
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "experiments/csv.hpp"
 #include "experiments/exit_codes.hpp"
+#include "experiments/option_values.hpp"
+#include "experiments/output_files.hpp"
 #include "experiments/parallel_runs.hpp"
 #include "experiments/plot.hpp"
+#include "experiments/progress.hpp"
 #include "experiments/report.hpp"
+#include "experiments/run_budget.hpp"
 #include "experiments/scenario_args.hpp"
 #include "experiments/stats.hpp"
 #include "model/run.hpp"
@@ -34,6 +37,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Bounds on a sweep: its grid is held as scenarios, its runs table in memory.
+constexpr std::size_t kMaxParams = 8;
+constexpr std::size_t kMaxGridPoints = 10'000;
+constexpr std::size_t kMaxRuns = 1'000'000;
+
+const std::vector<std::string> kPlottedFigures{"goodput_per_s", "latency_p99_ms", "amplification", "tail_goodput_ratio"};
+
 struct Param {
     std::string key;
     std::vector<std::string> values;
@@ -43,64 +53,39 @@ Param parse_param(const std::string& arg) {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size())
         throw BadInput(fmt::format("--param {}: must be KEY=V1,V2,... (e.g. rpc.retry.max_attempts=1,2,4)", arg));
+    check_one_line("--param", arg, 4096);
     Param p{arg.substr(0, eq), {}};
-    std::string value;
-    std::istringstream in(arg.substr(eq + 1));
-    while (std::getline(in, value, ','))
-        if (!value.empty()) p.values.push_back(value);
+    std::set<std::string> seen;
+    std::size_t at = eq + 1;
+    while (at <= arg.size()) {
+        std::size_t comma = arg.find(',', at);
+        if (comma == std::string::npos) comma = arg.size();
+        const std::string value = arg.substr(at, comma - at);
+        at = comma + 1;
+        if (value.empty()) continue;
+        if (!seen.insert(value).second)
+            throw BadInput(fmt::format("--param {}: the value {} is given twice", p.key, value));
+        p.values.push_back(value);
+    }
     if (p.values.empty()) throw BadInput(fmt::format("--param {}: no values", arg));
     return p;
 }
 
-// The runs table: one row per (grid point, seed). Text cells, so that shards merge losslessly.
-struct Table {
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> rows;
-};
-
-std::string to_csv(const Table& t) {
-    auto line = [](const std::vector<std::string>& cells) {
-        std::string out;
-        for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
-        return out + "\n";
-    };
-    std::string out = line(t.header);
-    for (const auto& r : t.rows) out += line(r);
-    return out;
-}
-
-Table read_csv(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw BadInput(fmt::format("{}: cannot read (a sweep's output directory holds runs.csv)", path.string()));
-    Table t;
-    std::string line;
-    auto split = [](const std::string& l) {
-        std::vector<std::string> cells;
-        std::string cell;
-        std::istringstream s(l);
-        while (std::getline(s, cell, ',')) cells.push_back(cell);
-        return cells;
-    };
-    if (std::getline(in, line)) t.header = split(line);
-    while (std::getline(in, line))
-        if (!line.empty()) t.rows.push_back(split(line));
-    for (const auto& r : t.rows)
-        if (r.size() != t.header.size()) throw BadInput(fmt::format("{}: a row does not match the header", path.string()));
-    return t;
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-    std::ofstream f(path, std::ios::binary);
-    if (!f || !(f << text)) throw BadInput(fmt::format("--out {}: cannot write", path.string()));
+// The figure names of a run, in the runs table's order.
+std::vector<std::string> figure_names() {
+    std::vector<std::string> names;
+    for (const Field& f : run_fields(RunMetrics{})) names.emplace_back(f.name);
+    return names;
 }
 
 // Per grid point: every numeric column's mean and 95 % interval over its seeds.
-void write_summary(const Table& runs, std::size_t param_count, const fs::path& dir) {
+void write_summary(const CsvTable& runs, std::size_t param_count, const fs::path& dir, std::string_view option) {
     const std::size_t first_metric = 2 + param_count + 2;  // point, seed, params..., scenario, architecture
-    std::map<long, std::vector<const std::vector<std::string>*>> by_point;
-    for (const auto& r : runs.rows) by_point[std::stol(r[0])].push_back(&r);
+    std::map<std::uint64_t, std::vector<std::size_t>> by_point;
+    for (std::size_t r = 0; r < runs.rows.size(); ++r)
+        by_point[static_cast<std::uint64_t>(number_cell(runs, r, 0, "runs.csv"))].push_back(r);
 
-    Table summary;
+    CsvTable summary;
     summary.header = {"point"};
     for (std::size_t c = 2; c < 2 + param_count; ++c) summary.header.push_back(runs.header[c]);
     summary.header.push_back("seeds");
@@ -112,8 +97,8 @@ void write_summary(const Table& runs, std::size_t param_count, const fs::path& d
         nlohmann::ordered_json j{{"point", point}};
         nlohmann::ordered_json params = nlohmann::ordered_json::object();
         for (std::size_t c = 2; c < 2 + param_count; ++c) {
-            out.push_back((*rows.front())[c]);
-            params[runs.header[c]] = (*rows.front())[c];
+            out.push_back(runs.rows[rows.front()][c]);
+            params[runs.header[c]] = runs.rows[rows.front()][c];
         }
         j["params"] = params;
         out.push_back(std::to_string(rows.size()));
@@ -121,7 +106,7 @@ void write_summary(const Table& runs, std::size_t param_count, const fs::path& d
         nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
         for (std::size_t c = first_metric; c < runs.header.size(); ++c) {
             std::vector<double> xs;
-            for (const auto* r : rows) xs.push_back(std::stod((*r)[c]));
+            for (const std::size_t r : rows) xs.push_back(number_cell(runs, r, c, "runs.csv"));
             const Estimate e = estimate(xs);
             for (double v : {e.mean, e.low(), e.high()}) out.push_back(fmt::format("{:.6g}", v));
             metrics[runs.header[c]] = nlohmann::ordered_json{{"mean", e.mean}, {"ci95_low", e.low()}, {"ci95_high", e.high()}};
@@ -130,28 +115,126 @@ void write_summary(const Table& runs, std::size_t param_count, const fs::path& d
         summary.rows.push_back(std::move(out));
         json.push_back(std::move(j));
     }
-    write_text(dir / "summary.csv", to_csv(summary));
-    write_text(dir / "summary.json", json.dump(2) + "\n");
+    write_atomically(option, dir / "summary.csv", to_csv(summary));
+    write_atomically(option, dir / "summary.json", json.dump(2) + "\n");
+}
+
+// The output folder, and the three files in it when it exists already.
+void check_output_files(const fs::path& dir, const std::vector<fs::path>& inputs) {
+    check_output_dir("--out", dir, inputs);
+    std::error_code ec;
+    if (fs::exists(dir, ec))
+        for (const char* file : {"runs.csv", "summary.csv", "summary.json"}) check_output_file("--out", dir / file, inputs);
 }
 
 struct SweepArgs {
     std::string scenario;
     std::vector<std::string> params;
-    std::size_t seeds = 1;
-    unsigned threads = 0;
-    std::string shard;
+    std::string seeds = "1";
+    std::optional<std::string> threads;
+    std::optional<std::string> shard;
     std::string out;
     bool plot = false;
-    std::string table;  // a figure to print as a grid over the two parameters
+    std::optional<std::string> table;  // a figure to print as a grid over the two parameters
+    BudgetArgs budget;
 };
 
+struct SweepPlan {
+    std::vector<Param> params;
+    std::vector<std::vector<std::string>> points;  // the values of each grid point
+    std::vector<Scenario> grid;                    // its scenario
+    std::size_t seeds = 1;
+    unsigned threads = 1;
+    std::size_t shard_index = 1, shard_count = 1;
+    fs::path out;
+    bool plot = false;
+    std::string table;
+    ResourceBudget budget;
+};
+
+SweepPlan validate(const SweepArgs& a) {
+    SweepPlan p;
+    if (a.out.empty()) throw BadInput("--out is required: the directory for runs.csv, summary.csv and summary.json");
+    p.seeds = parse_whole("--seeds", a.seeds, 1, 100'000);
+    p.threads = threads_from(a.threads);
+    if (const std::string* shard = given("--shard", a.shard)) {
+        const auto slash = shard->find('/');
+        try {
+            if (slash == std::string::npos) throw BadInput("no slash");
+            p.shard_count = parse_whole("--shard", shard->substr(slash + 1), 1, 1'000'000);
+            p.shard_index = parse_whole("--shard", shard->substr(0, slash), 1, p.shard_count);
+        } catch (const BadInput&) {
+            throw BadInput(fmt::format("--shard {}: must be I/N with 1 <= I <= N <= 1000000", *shard));
+        }
+    }
+    const Scenario base = one_scenario_from_arg(a.scenario);
+    if (a.params.size() > kMaxParams) throw BadInput(fmt::format("--param: at most {} parameters", kMaxParams));
+    std::set<std::string> keys;
+    std::size_t points = 1;
+    for (const std::string& arg : a.params) {
+        Param param = parse_param(arg);
+        // The same key twice would run one value under the other's label.
+        if (!keys.insert(param.key).second) throw BadInput(fmt::format("--param {}: the key is given twice", param.key));
+        points *= param.values.size();
+        if (points > kMaxGridPoints)
+            throw BadInput(fmt::format("--param {}: the grid passes {} points", param.key, kMaxGridPoints));
+        p.params.push_back(std::move(param));
+    }
+    if (points * p.seeds > kMaxRuns)
+        throw BadInput(fmt::format("--seeds {}: {} grid points x {} seeds passes {} runs", p.seeds, points, p.seeds, kMaxRuns));
+    if (const std::string* table = given("--table", a.table)) {
+        if (p.params.size() != 2) throw BadInput("--table prints a grid over two parameters: give exactly two --param");
+        if (p.shard_count != 1) throw BadInput("--table needs the whole grid: run it without --shard (or on merged output)");
+        const std::vector<std::string> names = figure_names();
+        if (std::find(names.begin(), names.end(), *table) == names.end())
+            throw BadInput(fmt::format("--table {}: no such figure (e.g. goodput_per_s; runs.csv names them all)", *table));
+        p.table = *table;
+    }
+    if (a.plot) {
+        if (p.params.size() != 2) throw BadInput("--plot draws heatmaps over two parameters: give exactly two --param");
+        require_gnuplot();
+        p.plot = true;
+    }
+
+    // The grid, first parameter slowest; each point checked once (bad keys or values fail here).
+    p.points = {{}};
+    for (const Param& param : p.params) {
+        std::vector<std::vector<std::string>> next;
+        for (const auto& prefix : p.points)
+            for (const std::string& v : param.values) {
+                next.push_back(prefix);
+                next.back().push_back(v);
+            }
+        p.points = std::move(next);
+    }
+    for (const auto& values : p.points) {
+        Scenario s = base;
+        try {
+            for (std::size_t i = 0; i < p.params.size(); ++i) s = with_override(s, p.params[i].key, values[i]);
+        } catch (const ConfigError& e) {
+            throw BadInput(fmt::format("--param {}", e.what()));
+        }
+        if (s.seed > UINT64_MAX - (p.seeds - 1))
+            throw BadInput(fmt::format("--seeds {}: the seed {} plus {} passes 2^64 - 1", p.seeds, s.seed, p.seeds - 1));
+        p.grid.push_back(std::move(s));
+    }
+    p.budget = budget_from(a.budget);
+    const std::size_t runs = (p.grid.size() * p.seeds + p.shard_count - 1) / p.shard_count;
+    check_fits(p.grid, p.budget, static_cast<unsigned>(std::min<std::size_t>(p.threads, runs)),
+               std::max<std::size_t>(1, p.seeds / p.shard_count),
+               fmt::format("sweep: {} grid points x {} seeds{}", p.grid.size(), p.seeds,
+                           p.shard_count > 1 ? fmt::format(", shard {} of {}", p.shard_index, p.shard_count) : ""));
+    check_output_files(a.out, input_files({a.scenario}));
+    p.out = a.out;
+    return p;
+}
+
 // The mean of one figure per grid point, as a grid: rows the second parameter, columns the first.
-std::string grid_text(const Table& runs, const std::vector<Param>& params, const std::string& figure) {
-    const auto column = std::find(runs.header.begin(), runs.header.end(), figure);
-    if (column == runs.header.end()) throw BadInput(fmt::format("--table {}: no such figure (see runs.csv)", figure));
-    const auto c = static_cast<std::size_t>(column - runs.header.begin());
+std::string grid_text(const CsvTable& runs, const std::vector<Param>& params, const std::string& figure) {
+    const std::size_t c = runs.column(figure);
     std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
-    for (const auto& r : runs.rows) cells[{r[2], r[3]}].push_back(std::stod(r[c]));
+    for (std::size_t r = 0; r < runs.rows.size(); ++r)
+        cells[{runs.rows[r][2], runs.rows[r][3]}].push_back(number_cell(runs, r, c, "runs.csv"));
     std::string out = fmt::format("{} (mean over seeds): rows {}, columns {}\n{:>12}", figure, params[1].key, params[0].key, "");
     for (const std::string& x : params[0].values) out += fmt::format(" {:>9}", x);
     out += "\n";
@@ -163,113 +246,64 @@ std::string grid_text(const Table& runs, const std::vector<Param>& params, const
     return out;
 }
 
-void run_sweep(const SweepArgs& a, int& result) {
-    if (a.out.empty()) throw BadInput("--out is required: the directory for runs.csv, summary.csv and summary.json");
-    if (a.seeds < 1 || a.seeds > 100'000) throw BadInput(fmt::format("--seeds {}: must be in [1, 100000]", a.seeds));
-    std::size_t shard_index = 1, shard_count = 1;
-    if (!a.shard.empty()) {
-        const auto slash = a.shard.find('/');
-        try {
-            if (slash == std::string::npos) throw std::invalid_argument("no slash");
-            shard_index = std::stoul(a.shard.substr(0, slash));
-            shard_count = std::stoul(a.shard.substr(slash + 1));
-        } catch (const std::exception&) {
-            throw BadInput(fmt::format("--shard {}: must be I/N with 1 <= I <= N", a.shard));
-        }
-        if (shard_count < 1 || shard_index < 1 || shard_index > shard_count)
-            throw BadInput(fmt::format("--shard {}: must be I/N with 1 <= I <= N", a.shard));
-    }
-    std::vector<Scenario> base = scenarios_from_args({a.scenario}, std::nullopt);
-    if (base.size() != 1)
-        throw BadInput(fmt::format("--scenario {}: holds {} scenarios: name one, e.g. {}", a.scenario, base.size(),
-                                   base.front().name));
-    std::vector<Param> params;
-    for (const std::string& p : a.params) params.push_back(parse_param(p));
-
-    // The grid, first parameter slowest; each point checked once (bad keys or values fail early).
-    std::vector<std::vector<std::string>> points{{}};
-    for (const Param& p : params) {
-        std::vector<std::vector<std::string>> next;
-        for (const auto& prefix : points)
-            for (const std::string& v : p.values) {
-                next.push_back(prefix);
-                next.back().push_back(v);
-            }
-        points = std::move(next);
-    }
-    std::vector<Scenario> grid;
-    for (const auto& values : points) {
-        Scenario s = base.front();
-        try {
-            for (std::size_t i = 0; i < params.size(); ++i) s = with_override(s, params[i].key, values[i]);
-        } catch (const ConfigError& e) {
-            throw BadInput(fmt::format("--param {}", e.what()));
-        }
-        grid.push_back(std::move(s));
-    }
-    std::vector<Scenario> jobs;
+int execute(const SweepPlan& p) {
     std::vector<std::pair<std::size_t, std::size_t>> job_ids;  // (point, seed offset)
-    for (std::size_t p = 0; p < grid.size(); ++p)
-        for (std::size_t k = 0; k < a.seeds; ++k) {
-            const std::size_t index = p * a.seeds + k;
-            if (index % shard_count != shard_index - 1) continue;
-            Scenario s = grid[p];
-            s.seed += k;
-            jobs.push_back(std::move(s));
-            job_ids.emplace_back(p, k);
-        }
-    std::fprintf(stderr, "sweep: %zu grid points x %zu seeds; this shard runs %zu\n", grid.size(), a.seeds, jobs.size());
+    for (std::size_t point = 0; point < p.grid.size(); ++point)
+        for (std::size_t k = 0; k < p.seeds; ++k)
+            if ((point * p.seeds + k) % p.shard_count == p.shard_index - 1) job_ids.emplace_back(point, k);
+    std::fprintf(stderr, "sweep: %zu grid points x %zu seeds; this shard runs %zu\n", p.grid.size(), p.seeds, job_ids.size());
     // Each run is reduced to its figures as soon as it ends: memory follows the grid, not the
     // histograms of every run.
-    std::vector<std::string_view> names;
-    std::vector<bool> integer;
-    for (const Field& f : run_fields(RunMetrics{})) {
-        names.push_back(f.name);
-        integer.push_back(f.integer);
+    std::vector<Scenario> jobs;
+    jobs.reserve(job_ids.size());
+    for (const auto& [point, k] : job_ids) {
+        jobs.push_back(p.grid[point]);
+        jobs.back().seed += k;
     }
+    std::vector<bool> integer;
+    for (const Field& f : run_fields(RunMetrics{})) integer.push_back(f.integer);
+    RunOptions options;
+    options.budget = p.budget;
+    options.budget.max_bytes /= std::max(1u, p.threads);
+    ProgressLine progress("sweep");
     const auto figures = run_all_figures(
-        jobs, a.threads,
+        jobs, p.threads, options,
         [](const RunMetrics& m) {
             std::vector<double> v;
             for (const Field& f : run_fields(m)) v.push_back(f.value);
             return v;
         },
-        [](std::size_t done, std::size_t total) {
-            if (done % 50 == 0 || done == total) std::fprintf(stderr, "\rsweep: %zu of %zu runs", done, total);
-            if (done == total) std::fputs("\n", stderr);
+        [&](std::size_t done, std::size_t total) {
+            progress.update(static_cast<double>(done) / static_cast<double>(total), fmt::format("{} of {} runs", done, total));
         });
 
-    Table table;
+    const std::vector<std::string> names = figure_names();
+    CsvTable table;
     table.header = {"point", "seed"};
-    for (const Param& p : params) table.header.push_back(p.key);
+    for (const Param& param : p.params) table.header.push_back(param.key);
     table.header.insert(table.header.end(), {"scenario", "architecture"});
-    for (std::string_view n : names) table.header.emplace_back(n);
+    table.header.insert(table.header.end(), names.begin(), names.end());
     for (std::size_t j = 0; j < figures.size(); ++j) {
-        const auto [p, k] = job_ids[j];
-        std::vector<std::string> row{std::to_string(p), std::to_string(jobs[j].seed)};
-        for (const std::string& v : points[p]) row.push_back(v);
+        const std::size_t point = job_ids[j].first;
+        std::vector<std::string> row{std::to_string(point), std::to_string(jobs[j].seed)};
+        for (const std::string& v : p.points[point]) row.push_back(v);
         row.insert(row.end(), {jobs[j].name, std::string{name(jobs[j].architecture)}});
         for (std::size_t f = 0; f < names.size(); ++f) row.push_back(format_number(Field{names[f], figures[j][f], integer[f]}));
         table.rows.push_back(std::move(row));
     }
     std::error_code ec;
-    fs::create_directories(a.out, ec);
-    if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", a.out, ec.message()));
-    write_text(fs::path(a.out) / "runs.csv", to_csv(table));
-    write_summary(table, params.size(), a.out);
-    std::fprintf(stderr, "sweep: wrote %s/runs.csv, summary.csv, summary.json\n", a.out.c_str());
-    if (!a.table.empty()) {
-        if (params.size() != 2) throw BadInput("--table prints a grid over two parameters: give exactly two --param");
-        if (shard_count != 1) throw BadInput("--table needs the whole grid: run it without --shard (or on merged output)");
-        std::fputs(grid_text(table, params, a.table).c_str(), stdout);
+    fs::create_directories(p.out, ec);
+    if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", p.out.string(), ec.message()));
+    write_atomically("--out", p.out / "runs.csv", to_csv(table));
+    write_summary(table, p.params.size(), p.out, "--out");
+    std::fprintf(stderr, "sweep: wrote %s/runs.csv, summary.csv, summary.json\n", p.out.string().c_str());
+    if (!p.table.empty()) std::fputs(grid_text(table, p.params, p.table).c_str(), stdout);
+    if (p.plot) {
+        const CsvTable summary = read_csv_table((p.out / "summary.csv").string());
+        for (const std::string& z : kPlottedFigures)
+            plot_heatmap(summary, p.params[0].key, p.params[1].key, z + "_mean", p.out / fmt::format("heatmap-{}", z));
     }
-    if (a.plot) {
-        if (params.size() != 2) throw BadInput("--plot draws heatmaps over two parameters: give exactly two --param");
-        for (const char* z : {"goodput_per_s", "latency_p99_ms", "amplification", "tail_goodput_ratio"})
-            plot_heatmap(fs::path(a.out) / "summary.csv", params[0].key, params[1].key, std::string{z} + "_mean",
-                         fs::path(a.out) / fmt::format("heatmap-{}", z));
-    }
-    result = kExitOk;
+    return kExitOk;
 }
 
 struct MergeArgs {
@@ -277,37 +311,65 @@ struct MergeArgs {
     std::string out;
 };
 
-void run_merge(const MergeArgs& a, int& result) {
+struct MergePlan {
+    std::vector<std::string> inputs;
+    std::vector<CsvTable> tables;
+    fs::path out;
+};
+
+MergePlan validate(const MergeArgs& a) {
     if (a.out.empty()) throw BadInput("--out is required");
     if (a.inputs.empty()) throw BadInput("give the sweep directories to merge");
-    Table merged;
+    MergePlan p;
+    std::vector<fs::path> input_paths;
     for (const std::string& dir : a.inputs) {
-        Table t = read_csv(fs::path(dir) / "runs.csv");
-        if (merged.header.empty()) merged.header = t.header;
-        else if (t.header != merged.header)
-            throw BadInput(fmt::format("{}/runs.csv: its columns differ from {}/runs.csv (another sweep?)", dir, a.inputs.front()));
-        for (auto& r : t.rows) merged.rows.push_back(std::move(r));
+        const std::string file = (fs::path(dir) / "runs.csv").string();
+        CsvTable t = read_csv_table(file);
+        if (t.header.size() < 4 || t.header[0] != "point" || t.header[1] != "seed" || t.column("scenario") == std::string_view::npos ||
+            t.column("architecture") != t.column("scenario") + 1)
+            throw BadInput(fmt::format("{}: not a sweep's runs table (point, seed, the parameters, scenario, architecture, "
+                                       "figures)", file));
+        if (!p.tables.empty() && t.header != p.tables.front().header)
+            throw BadInput(fmt::format("{}: its columns differ from {}/runs.csv (another sweep?)", file, a.inputs.front()));
+        for (std::size_t r = 0; r < t.rows.size(); ++r) {
+            parse_whole(file + ": point", t.rows[r][0], 0, kMaxGridPoints);
+            parse_whole(file + ": seed", t.rows[r][1], 0, UINT64_MAX);
+            for (std::size_t c = t.column("architecture") + 1; c < t.header.size(); ++c) number_cell(t, r, c, file);
+        }
+        input_paths.emplace_back(dir);
+        input_paths.emplace_back(file);
+        p.tables.push_back(std::move(t));
     }
-    std::sort(merged.rows.begin(), merged.rows.end(), [](const auto& x, const auto& y) {
-        return std::pair(std::stol(x[0]), std::stoull(x[1])) < std::pair(std::stol(y[0]), std::stoull(y[1]));
-    });
+    check_output_files(a.out, input_paths);
+    p.inputs = a.inputs;
+    p.out = a.out;
+    return p;
+}
+
+int execute(const MergePlan& p) {
+    CsvTable merged;
+    merged.header = p.tables.front().header;
+    for (const CsvTable& t : p.tables) merged.rows.insert(merged.rows.end(), t.rows.begin(), t.rows.end());
+    auto key = [](const std::vector<std::string>& r) { return std::pair(std::stoull(r[0]), std::stoull(r[1])); };
+    std::sort(merged.rows.begin(), merged.rows.end(), [&](const auto& x, const auto& y) { return key(x) < key(y); });
     for (std::size_t i = 1; i < merged.rows.size(); ++i)
-        if (merged.rows[i][0] == merged.rows[i - 1][0] && merged.rows[i][1] == merged.rows[i - 1][1])
+        if (key(merged.rows[i]) == key(merged.rows[i - 1]))
             throw BadInput(fmt::format("point {} seed {} appears twice: the same shard given twice?", merged.rows[i][0],
                                        merged.rows[i][1]));
-    const auto scenario_col = std::find(merged.header.begin(), merged.header.end(), "scenario");
-    const std::size_t param_count = static_cast<std::size_t>(scenario_col - merged.header.begin()) - 2;
+    const std::size_t param_count = merged.column("scenario") - 2;
     std::error_code ec;
-    fs::create_directories(a.out, ec);
-    write_text(fs::path(a.out) / "runs.csv", to_csv(merged));
-    write_summary(merged, param_count, a.out);
-    std::fprintf(stderr, "merge: %zu runs from %zu directories into %s\n", merged.rows.size(), a.inputs.size(), a.out.c_str());
-    result = kExitOk;
+    fs::create_directories(p.out, ec);
+    if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", p.out.string(), ec.message()));
+    write_atomically("--out", p.out / "runs.csv", to_csv(merged));
+    write_summary(merged, param_count, p.out, "--out");
+    std::fprintf(stderr, "merge: %zu runs from %zu directories into %s\n", merged.rows.size(), p.inputs.size(),
+                 p.out.string().c_str());
+    return kExitOk;
 }
 
 }  // namespace
 
-void add_sweep_command(CLI::App& app, int& result) {
+void add_sweep_command(CLI::App& app, PendingAction& pending) {
     auto a = std::make_shared<SweepArgs>();
     CLI::App* cmd = app.add_subcommand("sweep", "Run a parameter grid x seeds in parallel; write runs.csv, summary.csv "
                                                 "and summary.json (means with 95 % intervals)");
@@ -321,38 +383,65 @@ void add_sweep_command(CLI::App& app, int& result) {
     cmd->add_flag("--plot", a->plot, "Also draw heatmaps (SVG and PNG, gnuplot) over the two parameters");
     cmd->add_option("--table", a->table, "Print one figure's mean as a grid over the two parameters (e.g. goodput_per_s)")
         ->type_name("FIGURE");
-    cmd->callback([a, &result] { run_sweep(*a, result); });
+    add_budget_options(cmd, a->budget);
+    cmd->callback([a, &pending] {
+        SweepPlan plan = validate(*a);
+        pending.action = [plan] { return execute(plan); };
+    });
 
     auto m = std::make_shared<MergeArgs>();
     CLI::App* merge = app.add_subcommand("merge", "Merge the runs.csv of sweep shards and recompute the summary");
     merge->add_option("dirs", m->inputs, "Sweep output directories")->type_name("DIR...");
     merge->add_option("--out", m->out, "Output directory")->type_name("DIR");
-    merge->callback([m, &result] { run_merge(*m, result); });
+    merge->callback([m, &pending] {
+        MergePlan plan = validate(*m);
+        pending.action = [plan] { return execute(plan); };
+    });
 
     CLI::App* plot = app.add_subcommand("plot", "Draw a sweep's heatmap or a run's time series with gnuplot (SVG + PNG)");
     plot->require_subcommand(1);
-    auto h = std::make_shared<std::array<std::string, 5>>();  // summary, x, y, z, out
+    struct HeatmapArgs {
+        std::string summary, x, y, z, out;
+    };
+    auto h = std::make_shared<HeatmapArgs>();
     CLI::App* heat = plot->add_subcommand("heatmap", "A summary.csv column over two parameters");
-    heat->add_option("--summary", (*h)[0], "A sweep's summary.csv")->required()->type_name("FILE");
-    heat->add_option("--x", (*h)[1], "Parameter on the x axis (a --param key)")->required()->type_name("KEY");
-    heat->add_option("--y", (*h)[2], "Parameter on the y axis")->required()->type_name("KEY");
-    heat->add_option("--z", (*h)[3], "The colour: a summary column, e.g. goodput_per_s_mean")->required()->type_name("COLUMN");
-    heat->add_option("--out", (*h)[4], "Output path without extension (.svg and .png are written)")->required()->type_name("PATH");
-    heat->callback([h, &result] {
-        plot_heatmap((*h)[0], (*h)[1], (*h)[2], (*h)[3], (*h)[4]);
-        result = kExitOk;
+    heat->add_option("--summary", h->summary, "A sweep's summary.csv")->required()->type_name("FILE");
+    heat->add_option("--x", h->x, "Parameter on the x axis (a --param key)")->required()->type_name("KEY");
+    heat->add_option("--y", h->y, "Parameter on the y axis")->required()->type_name("KEY");
+    heat->add_option("--z", h->z, "The colour: a summary column, e.g. goodput_per_s_mean")->required()->type_name("COLUMN");
+    heat->add_option("--out", h->out, "Output path without extension (.svg and .png are written)")->required()->type_name("PATH");
+    heat->callback([h, &pending] {
+        auto summary = std::make_shared<const CsvTable>(read_csv_table(h->summary));
+        check_heatmap_columns(*summary, h->x, h->y, h->z, h->summary);
+        check_plot_output("--out", h->out, {h->summary});
+        require_gnuplot();
+        const HeatmapArgs args = *h;
+        pending.action = [summary, args] {
+            plot_heatmap(*summary, args.x, args.y, args.z, args.out);
+            return kExitOk;
+        };
     });
     auto series = std::make_shared<std::array<std::string, 2>>();  // scenario, out
+    auto series_budget = std::make_shared<BudgetArgs>();
     CLI::App* ts = plot->add_subcommand("series", "Offered load, goodput, in-flight, queue depth and breaker state of one run");
     ts->add_option("--scenario", (*series)[0], "A preset or a scenario file (one scenario)")->required()->type_name("PRESET|FILE");
     ts->add_option("--out", (*series)[1], "Output path without extension")->required()->type_name("PATH");
-    ts->callback([series, &result] {
-        const std::vector<Scenario> s = scenarios_from_args({(*series)[0]}, std::nullopt);
-        if (s.size() != 1)
-            throw BadInput(fmt::format("--scenario {}: holds {} scenarios: name one, e.g. {}", (*series)[0], s.size(),
-                                       s.front().name));
-        plot_series(run_scenario(s.front()), (*series)[1]);
-        result = kExitOk;
+    add_budget_options(ts, *series_budget);
+    ts->callback([series, series_budget, &pending] {
+        const Scenario s = one_scenario_from_arg((*series)[0]);
+        const ResourceBudget budget = budget_from(*series_budget);
+        check_fits({s}, budget, 1, 1, fmt::format("plot series {}", s.name));
+        check_plot_output("--out", (*series)[1], input_files({(*series)[0]}));
+        require_gnuplot();
+        const std::string out = (*series)[1];
+        pending.action = [s, budget, out] {
+            ProgressLine progress("plot");
+            RunOptions options;
+            options.budget = budget;
+            options.progress = [&](const RunProgress& r) { progress.update(virtual_share(r), describe_progress(r)); };
+            plot_series(run_scenario(s, options), out);
+            return kExitOk;
+        };
     });
 }
 

@@ -4,8 +4,10 @@
 
 #include <CLI/CLI.hpp>  // CLI::App
 
+#include "experiments/command_line.hpp"
+
 namespace cascadelab::cli {
 
-void add_sweep_command(CLI::App& app, int& result);
+void add_sweep_command(CLI::App& app, PendingAction& pending);
 
 }  // namespace cascadelab::cli

@@ -9,6 +9,15 @@ namespace cascadelab {
 
 std::string_view name(TimeoutSemantics t) { return t == TimeoutSemantics::Cancel ? "cancel" : "abandon"; }
 
+std::string_view name(PushbackPolicy::When w) {
+    switch (w) {
+        case PushbackPolicy::When::Never: return "never";
+        case PushbackPolicy::When::OnRefusal: return "on_refusal";
+        case PushbackPolicy::When::OnAnyFailure: return "on_any_failure";
+    }
+    return "?";
+}
+
 void DownstreamConfig::validate() const {
     constexpr std::string_view s = "downstream";
     require(base_latency >= Duration::zero(), s, "base_latency", base_latency, "must not be negative");
@@ -22,19 +31,31 @@ void DownstreamConfig::validate() const {
     require(failure_per_load >= 0.0, s, "failure_per_load", failure_per_load, "must not be negative");
     require(failure_cap >= 0.0 && failure_cap <= 1.0, s, "failure_cap", failure_cap, "must be in [0, 1]");
     require(refusal_latency >= Duration::zero(), s, "refusal_latency", refusal_latency, "must not be negative");
+    require(fatal_fraction >= 0.0 && fatal_fraction <= 1.0, s, "fatal_fraction", fatal_fraction, "must be in [0, 1]");
+    require(pushback.advice.kind != Pushback::Kind::None, s, "pushback.advice", "none",
+            "must be a delay or stop (use when = never for no pushback)");
+    require(pushback.advice.after >= Duration::zero(), s, "pushback.after", pushback.advice.after,
+            "must not be negative");
 }
 
-Downstream::Downstream(const DownstreamConfig& config, const FaultSchedule& faults, Rng latency_rng, Rng failure_rng)
-    : config_(config), faults_(&faults), latency_rng_(latency_rng), failure_rng_(failure_rng) {}
+Downstream::Downstream(const DownstreamConfig& config, const FaultSchedule& faults, Rng latency_rng, Rng failure_rng,
+                       Rng fatal_rng)
+    : config_(config), faults_(&faults), latency_rng_(latency_rng), failure_rng_(failure_rng), fatal_rng_(fatal_rng) {}
 
 AttemptPlan Downstream::start(Time now) {
     ++started_;
     const ActiveFaults f = faults_->empty() ? ActiveFaults{} : faults_->at(now);
     const auto capacity = static_cast<std::uint32_t>(
         std::max(1.0, static_cast<double>(config_.capacity) * f.capacity_factor));
-    if (f.outage || (config_.capacity != DownstreamConfig::kUnlimited && in_flight_ >= capacity)) {
+    const bool full = config_.capacity != DownstreamConfig::kUnlimited && in_flight_ >= capacity;
+    if (f.outage || full) {
         ++refused_;
-        return AttemptPlan{config_.refusal_latency, true, true, 0.0};
+        AttemptPlan refusal;
+        refusal.latency = config_.refusal_latency;
+        refusal.fails = refusal.refused = true;
+        refusal.failure = f.outage ? AttemptOutcome::Error : AttemptOutcome::Throttled;
+        if (config_.pushback.applies(true)) refusal.pushback = config_.pushback.advice;
+        return refusal;
     }
     ++in_flight_;
     max_in_flight_ = std::max(max_in_flight_, in_flight_);
@@ -56,7 +77,16 @@ AttemptPlan Downstream::start(Time now) {
     // The cap bounds what overload adds; it never lowers a fault's error rate.
     const double p =
         over > 0.0 ? std::max(base_p, std::min(config_.failure_cap, base_p + over * config_.failure_per_load)) : base_p;
-    return AttemptPlan{Duration::micros(std::llround(latency_us)), u < p, false, load};
+    AttemptPlan plan;
+    plan.latency = Duration::micros_rounded(latency_us);
+    plan.fails = u < p;
+    plan.load = load;
+    if (plan.fails) {
+        if (config_.fatal_fraction > 0.0 && fatal_rng_.uniform01() < config_.fatal_fraction)
+            plan.failure = AttemptOutcome::FatalError;
+        if (config_.pushback.applies(false)) plan.pushback = config_.pushback.advice;
+    }
+    return plan;
 }
 
 }  // namespace cascadelab

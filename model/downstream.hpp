@@ -9,12 +9,18 @@
 //
 // A failed attempt takes its full latency (the error arrives when the work is done), except in
 // an outage or above the concurrency capacity, where it is refused after `refusal_latency`.
+//
+// How a failure looks to the caller: an outage refuses with a retryable error (UNAVAILABLE, a
+// reset connection); a full service refuses as throttled (HTTP 429, RESOURCE_EXHAUSTED); of the
+// failures of work that ran, `fatal_fraction` are fatal (INVALID_ARGUMENT, HTTP 4xx: no retry can
+// fix them). A pushback policy adds the server's retry advice to the failures it names.
 #pragma once
 
 #include <cstdint>      // std::uint32_t
 #include <string_view>  // std::string_view
 
 #include "model/faults.hpp"
+#include "statemachines/outcome.hpp"
 #include "model/rng.hpp"
 #include "model/time.hpp"
 
@@ -26,6 +32,18 @@ enum class TimeoutSemantics {
     Abandon,  // the work runs to the end and keeps its capacity (what most servers really do)
 };
 std::string_view name(TimeoutSemantics t);
+
+// When the service attaches retry advice to a failure (gRPC "grpc-retry-pushback-ms", HTTP
+// Retry-After), and which: a delay, or "do not retry" (a negative pushback).
+struct PushbackPolicy {
+    enum class When { Never, OnRefusal, OnAnyFailure };
+    When when = When::Never;
+    Pushback advice = Pushback::stop();
+    bool applies(bool refused) const {
+        return when == When::OnAnyFailure || (when == When::OnRefusal && refused);
+    }
+};
+std::string_view name(PushbackPolicy::When w);
 
 struct DownstreamConfig {
     Duration base_latency = Duration::millis(8);
@@ -42,6 +60,10 @@ struct DownstreamConfig {
     std::uint32_t capacity = kUnlimited;
     Duration refusal_latency = Duration::millis(1);
     TimeoutSemantics on_timeout = TimeoutSemantics::Cancel;
+    // Of the failures of work that ran, the fraction that are fatal (not retryable). Drawn from
+    // its own stream, only when above 0, so that the other streams never move.
+    double fatal_fraction = 0.0;
+    PushbackPolicy pushback;
 
     // The seed tutorial's service: 8 ms + U[0, 6) ms, p = 0.05, knee 25, +50 ms and +0.40 per
     // unit of load above 1, failures capped at 0.95, timed-out work cancelled.
@@ -55,11 +77,14 @@ struct AttemptPlan {
     bool fails = false;
     bool refused = false;  // outage or capacity: failed without doing work
     double load = 0.0;
+    AttemptOutcome failure = AttemptOutcome::Error;  // how a failure looks to the caller
+    Pushback pushback;                               // the server's retry advice with it
 };
 
 class Downstream {
 public:
-    Downstream(const DownstreamConfig& config, const FaultSchedule& faults, Rng latency_rng, Rng failure_rng);
+    Downstream(const DownstreamConfig& config, const FaultSchedule& faults, Rng latency_rng, Rng failure_rng,
+               Rng fatal_rng);
 
     // An attempt arrives now; it is counted in flight until finish() (refused ones are not).
     AttemptPlan start(Time now);
@@ -76,6 +101,7 @@ private:
     const FaultSchedule* faults_;
     Rng latency_rng_;
     Rng failure_rng_;
+    Rng fatal_rng_;
     std::uint32_t in_flight_ = 0;
     std::uint32_t max_in_flight_ = 0;
     std::uint64_t started_ = 0;

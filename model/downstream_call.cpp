@@ -10,6 +10,8 @@ void CallDesk::start(DownstreamCall& call, std::uint32_t owner) {
     call.open = true;
     call.work_counted = !plan.refused;
     call.started = now;
+    call.failure = plan.failure;
+    call.pushback = plan.pushback;
     metrics_.in_flight.record(now, downstream_.in_flight());
     sim_.schedule_after(plan.latency, SystemEvent{SystemEventKind::AttemptDone, TimerKind::RetryBackoff, plan.refused,
                                                   plan.fails, owner, call.token});
@@ -20,6 +22,8 @@ std::uint64_t CallDesk::start_elsewhere(DownstreamCall& call) {
     call.open = true;
     call.work_counted = false;
     call.started = sim_.now();
+    call.failure = AttemptOutcome::Error;
+    call.pushback = Pushback::none();
     return call.token;
 }
 

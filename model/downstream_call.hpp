@@ -18,6 +18,9 @@ struct DownstreamCall {
     bool work_counted = false;  // counted in the service's in-flight
     std::uint64_t token = 0;    // tells this call's AttemptDone from an earlier one's
     Time started;
+    // If it fails: how it looks to the caller, and the server's retry advice (from its plan).
+    AttemptOutcome failure = AttemptOutcome::Error;
+    Pushback pushback;
 };
 
 class CallDesk {

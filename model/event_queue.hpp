@@ -51,6 +51,8 @@ public:
 
     bool empty() const { return heap_.empty(); }
     std::size_t size() const { return heap_.size(); }
+    // Bytes the queue holds now (its capacity): a run's memory budget counts it.
+    std::size_t bytes() const { return heap_.capacity() * sizeof(Entry); }
     // Pre-allocate: first-touch page faults dominate a short run otherwise.
     void reserve(std::size_t n) { heap_.reserve(n); }
     void clear() { heap_.clear(); }

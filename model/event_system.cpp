@@ -32,6 +32,8 @@ namespace cascadelab {
 namespace {
 
 constexpr std::uint32_t kNoConsumer = UINT32_MAX;
+static_assert(std::tuple_size_v<decltype(RunMetrics::dead_letters_by_reason)> ==
+              static_cast<std::size_t>(DeadLetterReason::MaxLength) + 1);
 
 // One live message; slots are reused once it is acked, dead-lettered or dropped.
 struct Letter {
@@ -43,6 +45,8 @@ struct Letter {
     std::uint32_t parent_letter = 0;
     std::uint64_t parent_delivery = 0;
     Time published;  // when the client published the event (carried along the chain)
+    Time entered;    // when it entered its stage's queue (a requeue keeps it: RabbitMQ's TTL)
+    bool visible_again = false;  // its visibility timeout ran out while a consumer worked on it
     Time dequeued;
     std::uint32_t holder = kNoConsumer;  // the consumer holding it (delivery, call, blocking backoff)
     TimerGenerations timers;
@@ -53,6 +57,10 @@ struct Worker {
     std::uint32_t stage = 0;
     std::uint32_t letter = 0;  // valid while the consumer holds one
     bool holding = false;
+    // Its message's visibility timeout ran out while it worked: the message is visible again (and
+    // may be delivered to another consumer), but this consumer does not know and works on. What
+    // it does from then on touches nobody's message.
+    bool ghost = false;
     DownstreamCall call;  // the delivery's call to the service
     bool holds_slot = false;
     bool waiting_for_slot = false;
@@ -77,7 +85,7 @@ struct Stage {
 };
 
 // Component names per stage, with static storage as traces require: the first stage's are plain.
-constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
+[[maybe_unused]] constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
     "message", "stage2.message", "stage3.message", "stage4.message",
     "stage5.message", "stage6.message", "stage7.message", "stage8.message"};
 constexpr std::array<std::string_view, kMaxTiers> kConsumerNames{
@@ -107,6 +115,12 @@ public:
                 stages_[st].idle.push_back(w);
             }
         }
+    }
+
+    std::size_t live_slots() const override { return letters_.size(); }
+    std::size_t live_bytes() const override {
+        return letters_.size() * event_bytes_per_message() + workers_.size() * event_bytes_per_consumer() +
+               deferred_.capacity() * sizeof(Deferred);
     }
 
     RunMetrics run() {
@@ -158,7 +172,8 @@ private:
         switch (kind) {
             case TimerKind::BreakerOpenWait:
             case TimerKind::BreakerHalfOpenWait: return breaker_timers_;
-            case TimerKind::MessageRedelivery: return letters_[id].timers;
+            case TimerKind::MessageRedelivery:
+            case TimerKind::MessageVisibility: return letters_[id].timers;
             default: return workers_[id].timers;  // BulkheadWait, ConsumerProcessingTimeout
         }
     }
@@ -206,6 +221,7 @@ private:
         l.holder = kNoConsumer;
         l.stage = 0;
         l.parent_worker = kNoConsumer;
+        l.visible_again = false;
         l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_);
         ++in_transit_;
         sim_.schedule_after(stages_[0].config->publish_latency,
@@ -215,19 +231,40 @@ private:
     bool queue_has_room(std::uint32_t stage) const {
         return stages_[stage].queue.size() < stages_[stage].config->queue_capacity;
     }
+
+    // The queue's answer to one more message, by its overflow policy. drop-head makes room by
+    // dead-lettering the oldest message (reason maxlen).
+    Admission admit(std::uint32_t stage) {
+        if (queue_has_room(stage)) return Admission::Accepted;
+        switch (stages_[stage].config->overflow) {
+            case QueueOverflow::DropHead: {
+                std::deque<std::uint32_t>& queue = stages_[stage].queue;
+                const std::uint32_t head = queue.front();
+                queue.pop_front();
+                note_queue_depth(-1);
+                letters_[head].machine->evicted(sim_.now());  // its dead-letter is deferred
+                return Admission::Accepted;
+            }
+            case QueueOverflow::RejectPublish: return Admission::Refused;
+            case QueueOverflow::RejectPublishDlx: return Admission::RefusedToDeadLetter;
+        }
+        return Admission::Refused;
+    }
     bool last_stage(std::uint32_t stage) const { return stage + 1 == stages_.size(); }
 
     void on_enqueue(std::uint32_t s) {
         Letter& l = letters_[s];
         if (l.parent_worker != kNoConsumer) return on_forward_arrived(s);
         --in_transit_;
-        const bool room = queue_has_room(l.stage);
-        l.machine->published(sim_.now(), room);
-        if (room) {
-            stages_[l.stage].queue.push_back(s);
-            note_queue_depth(+1);
-        } else {
-            settle(s, Outcome::Dropped);
+        l.machine->published(sim_.now(), admit(l.stage));
+        switch (l.machine->state()) {
+            case MessageState::Queued:
+                l.entered = sim_.now();
+                stages_[l.stage].queue.push_back(s);
+                note_queue_depth(+1);
+                break;
+            case MessageState::Dropped: settle(s, Outcome::Dropped); break;
+            default: break;  // dead-lettered (reject-publish-dlx): settled by the deferred DeadLetter
         }
     }
 
@@ -244,6 +281,7 @@ private:
         child.published = parent.published;
         child.stage = next;
         child.holder = kNoConsumer;
+        child.visible_again = false;
         child.parent_worker = w;
         child.parent_letter = wk.letter;
         child.parent_delivery = wk.delivery_token;
@@ -258,16 +296,36 @@ private:
         Worker& wk = workers_[w];
         const bool awaited = wk.holding && wk.letter == child.parent_letter && wk.delivery_token == child.parent_delivery &&
                              letters_[wk.letter].machine->state() == MessageState::InFlight;
-        const bool room = queue_has_room(child.stage);
         child.parent_worker = kNoConsumer;
-        child.machine->published(sim_.now(), room && awaited);
+        if (wk.ghost && wk.delivery_token == child.parent_delivery) {
+            // A forward by a consumer whose message became visible again: another consumer gets
+            // it (a duplicate delivery, counted there), so this copy is not passed on: every
+            // event keeps exactly one outcome.
+            child.machine->published(sim_.now(), Admission::Refused);
+            retire(c);
+            ghost_finished(w);
+            return;
+        }
         if (!awaited) {
+            child.machine->published(sim_.now(), Admission::Refused);
             retire(c);  // the forwarding consumer gave up on it (processing timeout): nobody confirms it
             return;
         }
-        if (!room) {
+        const Admission admission = admit(child.stage);
+        child.machine->published(sim_.now(), admission);
+        if (admission == Admission::Refused) {
             retire(c);  // refused (reject-publish): the forward failed and will be redelivered
-            processing_failed(w);
+            processing_failed(w, AttemptOutcome::Throttled);
+            return;
+        }
+        if (admission == Admission::RefusedToDeadLetter) {
+            // reject-publish-dlx: the broker dead-letters the copy it refused. The event's outcome
+            // is that dead letter (settled by the deferred DeadLetter), so this stage's copy is
+            // done: it is not retried, which would give the event a second outcome.
+            const std::uint32_t done = wk.letter;
+            letters_[done].machine->processing_succeeded(sim_.now());
+            consumer_finished(w);
+            retire(done);
             return;
         }
         // Confirmed: the message moves on. Its copy at this stage is done, with no outcome of its
@@ -276,6 +334,7 @@ private:
         letters_[done].machine->processing_succeeded(sim_.now());
         consumer_finished(w);
         retire(done);
+        child.entered = sim_.now();
         stages_[child.stage].queue.push_back(c);
         note_queue_depth(+1);
     }
@@ -286,6 +345,7 @@ private:
         retired_unhandled_ += l.machine->unhandled_events();
         l.machine.reset();
         ++l.timers[TimerKind::MessageRedelivery];
+        ++l.timers[TimerKind::MessageVisibility];
         letters_.release(s);
     }
 
@@ -312,10 +372,19 @@ private:
 
     // Idle consumers take messages from the head of the queue, longest-idle consumer first.
     void dispatch() {
+        bool expired = false;
         for (Stage& stage : stages_) {
             while (!stage.queue.empty() && !stage.idle.empty()) {
                 const std::uint32_t s = stage.queue.front();
                 stage.queue.pop_front();
+                if (has_expired(s)) {
+                    // RabbitMQ drops an expired message when it reaches the head: dead-lettered,
+                    // reason expired, and the consumer takes the next one.
+                    note_queue_depth(-1);
+                    letters_[s].machine->expired(sim_.now());
+                    expired = true;
+                    continue;
+                }
                 const std::uint32_t w = stage.idle.front();
                 stage.idle.pop_front();
                 workers_[w].machine->message_delivered(sim_.now(), letters_[s].number);
@@ -327,6 +396,12 @@ private:
                 note_queue_depth(-1);
             }
         }
+        if (expired) drain_deferred();  // their dead-letters
+    }
+
+    bool has_expired(std::uint32_t s) const {
+        const Duration ttl = stages_[letters_[s].stage].config->message.ttl;
+        return ttl > Duration::zero() && sim_.now() - letters_[s].entered >= ttl;
     }
 
     void hold(std::uint32_t w, std::uint32_t s) {
@@ -357,6 +432,16 @@ private:
         Letter& l = letters_[wk.letter];
         const Time now = sim_.now();
         l.machine->delivered(now);
+        if (l.machine->state() == MessageState::DeadLettered) {
+            // SQS: this receive found the receive count used up: the message moves to the
+            // dead-letter queue (the deferred DeadLetter settles it) and the consumer is free.
+            consumer_finished(w);
+            return;
+        }
+        if (l.visible_again) {
+            l.visible_again = false;
+            ++metrics_.duplicate_deliveries;
+        }
         l.dequeued = now;
         if (l.machine->deliveries() > 1) ++metrics_.retries;
         if (l.stage == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
@@ -366,7 +451,7 @@ private:
             observed_.breaker_permits += wk.permit.permitted ? 1 : 0;
             if (!wk.permit.permitted) {
                 ++metrics_.breaker_rejections;
-                processing_failed(w);
+                processing_failed(w, AttemptOutcome::BreakerRejected);
                 return;
             }
         }
@@ -411,8 +496,8 @@ private:
 
     void bulkhead_refused(std::uint32_t w) {
         ++metrics_.bulkhead_rejections;
-        record_in_breaker(w, Duration::zero(), true);
-        processing_failed(w);
+        record_in_breaker(w, Duration::zero(), AttemptOutcome::BulkheadRejected);
+        processing_failed(w, AttemptOutcome::BulkheadRejected);
     }
 
     void call_downstream(std::uint32_t w) {
@@ -444,9 +529,13 @@ private:
         bulkhead_->permit_released(sim_.now());
     }
 
-    void record_in_breaker(std::uint32_t w, Duration took, bool failed) {
+    // `failure`: the outcome class of a failed call, nothing for a success.
+    void record_in_breaker(std::uint32_t w, Duration took, std::optional<AttemptOutcome> failure) {
         Worker& wk = workers_[w];
-        if (breaker_ && wk.permit.permitted) breaker_->call_completed(sim_.now(), wk.permit, took, failed);
+        if (breaker_ && wk.permit.permitted) {
+            if (failure) breaker_->call_finished(sim_.now(), wk.permit, took, *failure);
+            else breaker_->call_succeeded(sim_.now(), wk.permit, took);
+        }
         wk.permit = BreakerPermit{};
     }
 
@@ -454,11 +543,16 @@ private:
         Worker& wk = workers_[e.index];
         if (!desk_.done(wk.call, e)) return;  // the call timed out earlier
         release_bulkhead(e.index);
-        record_in_breaker(e.index, sim_.now() - wk.call.started, e.fails);
+        const Duration took = sim_.now() - wk.call.started;
         if (e.fails) {
+            record_in_breaker(e.index, took, wk.call.failure);
             ++metrics_.attempt_errors;
-            processing_failed(e.index);
+            if (wk.call.failure == AttemptOutcome::Throttled) ++metrics_.throttled_attempts;
+            if (wk.call.failure == AttemptOutcome::FatalError) ++metrics_.fatal_errors;
+            if (wk.call.pushback.kind != Pushback::Kind::None) ++metrics_.pushbacks;
+            processing_failed(e.index, wk.call.failure);
         } else {
+            record_in_breaker(e.index, took, std::nullopt);
             processing_succeeded(e.index);
         }
     }
@@ -468,8 +562,8 @@ private:
         if (!wk.call.open || wk.call.token != e.token) return;  // it finished in time
         ++metrics_.attempt_timeouts;
         leave_attempt(e.index);
-        record_in_breaker(e.index, last_.attempt_timeout, true);
-        processing_failed(e.index);
+        record_in_breaker(e.index, last_.attempt_timeout, AttemptOutcome::Timeout);
+        processing_failed(e.index, AttemptOutcome::Timeout);
     }
 
     void on_timer(const SystemEvent& e) {
@@ -480,6 +574,7 @@ private:
             case TimerKind::BreakerHalfOpenWait: breaker_->half_open_wait_elapsed(now); break;
             case TimerKind::BulkheadWait: bulkhead_->wait_expired(now, e.index); break;
             case TimerKind::MessageRedelivery: on_redelivery_due(e.index); break;
+            case TimerKind::MessageVisibility: on_visibility_expired(e.index); break;
             case TimerKind::ConsumerProcessingTimeout: on_processing_timeout(e.index); break;
             default: ++unhandled_effects_; break;
         }
@@ -487,6 +582,7 @@ private:
 
     void processing_succeeded(std::uint32_t w) {
         Worker& wk = workers_[w];
+        if (wk.ghost) return ghost_finished(w);
         const std::uint32_t s = wk.letter;
         Letter& l = letters_[s];
         const Time now = sim_.now();
@@ -500,10 +596,11 @@ private:
 
     // An error, a timeout or a rejection: the Message machine decides between a redelivery and
     // the dead-letter queue.
-    void processing_failed(std::uint32_t w) {
+    void processing_failed(std::uint32_t w, AttemptOutcome outcome) {
         Worker& wk = workers_[w];
+        if (wk.ghost) return ghost_finished(w);
         const std::uint32_t s = wk.letter;
-        letters_[s].machine->processing_failed(sim_.now());
+        letters_[s].machine->processing_failed(sim_.now(), outcome);
         if (letters_[s].machine->state() == MessageState::RetryWaiting) {
             note_retry_decided(s);
             if (stages_[letters_[s].stage].config->message.retry_mode == RetryMode::NonBlocking) {
@@ -526,13 +623,37 @@ private:
         Letter& l = letters_[s];
         if (!l.machine) return;
         const std::uint32_t holder = l.holder;
-        l.machine->redelivery_due(sim_.now(), queue_has_room(l.stage));
-        if (l.machine->state() == MessageState::Dropped) {
-            if (holder != kNoConsumer) consumer_finished(holder);
-            else --waiting_;
-            settle(s, Outcome::Dropped);
+        l.machine->redelivery_due(sim_.now(), admit(l.stage));
+        if (l.machine->state() == MessageState::Queued) return;  // the requeue is deferred; enqueue() frees a blocking consumer
+        if (holder != kNoConsumer) consumer_finished(holder);
+        else --waiting_;
+        if (l.machine->state() == MessageState::Dropped) settle(s, Outcome::Dropped);
+        // Dead-lettered (reject-publish-dlx): settled by the deferred DeadLetter.
+    }
+
+    // SQS: the consumer did not delete the message within its visibility timeout. The message is
+    // visible again (or, past maxReceiveCount, dead-lettered); the consumer works on as a ghost.
+    // The requeue ignores the queue's capacity: the message never left the queue's count in SQS.
+    void on_visibility_expired(std::uint32_t s) {
+        Letter& l = letters_[s];
+        if (!l.machine || l.machine->state() != MessageState::InFlight || l.holder == kNoConsumer) {
+            ++unhandled_effects_;  // the machine cancels this timer whenever the delivery settles
+            return;
         }
-        // Otherwise the requeue is deferred; enqueue() frees a blocking consumer.
+        const std::uint32_t w = l.holder;
+        l.machine->visibility_expired(sim_.now());
+        release_letter_from(w);
+        workers_[w].ghost = true;
+        if (l.machine->state() == MessageState::Queued) {
+            ++waiting_;  // until the deferred requeue puts it back in the queue
+            l.visible_again = true;  // its next delivery is a duplicate
+        }
+    }
+
+    // A ghost's work ended (any outcome): the consumer is free; no message is touched.
+    void ghost_finished(std::uint32_t w) {
+        workers_[w].ghost = false;
+        consumer_finished(w);
     }
 
     // The consumer held its message too long: it lets go; the message fails this delivery.
@@ -540,6 +661,13 @@ private:
         Worker& wk = workers_[w];
         wk.machine->processing_timed_out(sim_.now());
         stages_[wk.stage].idle.push_back(w);
+        if (wk.ghost) {
+            wk.ghost = false;
+            ++wk.delivery_token;  // a forward still on its way is void
+            leave_attempt(w);
+            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, AttemptOutcome::Timeout);
+            return;
+        }
         if (!wk.holding) return;
         ++wk.delivery_token;  // a delivery still on its way is void
         const std::uint32_t s = wk.letter;
@@ -553,8 +681,8 @@ private:
         }
         if (l.machine->state() == MessageState::InFlight) {
             leave_attempt(w);
-            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, true);
-            l.machine->processing_failed(sim_.now());
+            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, AttemptOutcome::Timeout);
+            l.machine->processing_failed(sim_.now(), AttemptOutcome::Timeout);
             if (l.machine->state() == MessageState::RetryWaiting) {
                 note_retry_decided(s);
                 ++waiting_;
@@ -569,11 +697,14 @@ private:
         Letter& l = letters_[s];
         const Time now = sim_.now();
         ++metrics_.outcomes[static_cast<std::size_t>(outcome)];
+        if (outcome == Outcome::DeadLettered)
+            ++metrics_.dead_letters_by_reason[static_cast<std::size_t>(l.machine->dead_letter_reason())];
         metrics_.finished_at = now;
         if (outcome != Outcome::Dropped) metrics_.latency.record(now - l.published);
         retired_unhandled_ += l.machine->unhandled_events();
         l.machine.reset();
         ++l.timers[TimerKind::MessageRedelivery];
+        ++l.timers[TimerKind::MessageVisibility];
         letters_.release(s);
     }
 
@@ -612,6 +743,10 @@ private:
 };
 
 }  // namespace
+
+// Each heap object carries the allocator's header (16 bytes with glibc); a queue entry is an index.
+std::size_t event_bytes_per_message() { return sizeof(Letter) + Message::footprint() + 2 * 16 + sizeof(std::uint32_t); }
+std::size_t event_bytes_per_consumer() { return sizeof(Worker) + Consumer::footprint() + 2 * 16; }
 
 RunMetrics run_event(const Scenario& scenario, const RunOptions& options) {
     EventSystem system(scenario, options);

@@ -18,5 +18,9 @@ namespace cascadelab {
 
 // Precondition: scenario.validate() passed and scenario.architecture is Event.
 RunMetrics run_event(const Scenario& scenario, const RunOptions& options = {});
+// Bytes of live state per message (its slot, its machine and its place in a queue) and per
+// consumer: what the run's memory budget counts.
+std::size_t event_bytes_per_message();
+std::size_t event_bytes_per_consumer();
 
 }  // namespace cascadelab

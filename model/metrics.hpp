@@ -2,6 +2,7 @@
 // and per-window time series — nothing per request, so ten million requests cost what one does.
 #pragma once
 
+#include <array>    // std::array
 #include <cstdint>  // std::uint64_t
 #include <string>   // std::string
 #include <vector>   // std::vector
@@ -53,6 +54,15 @@ struct RunMetrics {
     std::uint64_t refused_by_downstream = 0;  // outage or capacity
     std::uint64_t breaker_opens = 0;          // transitions into Open
     std::uint64_t abandoned_work = 0;         // attempts whose work ran on after the caller left
+    std::uint64_t throttled_attempts = 0;     // failures the caller saw as throttled (a full service)
+    std::uint64_t fatal_errors = 0;           // failures no retry can fix
+    std::uint64_t pushbacks = 0;              // failures that came with the server's retry advice
+    // Event: deliveries of a message after its visibility timeout ran out while a consumer was
+    // still working on it (SQS's at-least-once: the work may happen twice).
+    std::uint64_t duplicate_deliveries = 0;
+    // Event: dead letters by reason, indexed by DeadLetterReason (none, rejected, expired,
+    // delivery_limit, maxlen).
+    std::array<std::uint64_t, 5> dead_letters_by_reason{};
 
     std::uint64_t max_downstream_in_flight = 0;
     std::uint64_t max_queue_depth = 0;

@@ -119,6 +119,11 @@ public:
         if (tiers_[0]->breaker) metrics_.breaker_open.record(Time{}, 0.0);
     }
 
+    std::size_t live_slots() const override { return slots_.size(); }
+    std::size_t live_bytes() const override {
+        return slots_.size() * rpc_bytes_per_request() + deferred_.capacity() * sizeof(Deferred);
+    }
+
     RunMetrics run() {
         run_loop([this](const SystemEvent& e) { handle(e); });
         for (const Request& r : slots_) {
@@ -306,8 +311,8 @@ private:
     void bulkhead_refused(std::uint32_t s) {
         ++metrics_.bulkhead_rejections;
         // The rejection passes through the breaker like any exception (Resilience4j records it
-        // unless told to ignore BulkheadFullException), so it counts as a failed call.
-        record_in_breaker(s, Duration::zero(), true);
+        // unless told to ignore BulkheadFullException): the breaker's `record` decides.
+        record_in_breaker(s, Duration::zero(), AttemptOutcome::BulkheadRejected);
         attempt_failed(s, AttemptOutcome::BulkheadRejected);
     }
 
@@ -348,14 +353,26 @@ private:
     // Per attempt: the outcome goes with the attempt's own permit. Per request (the tutorial):
     // the first attempt has the request's permit, later ones are recorded too ("every attempt
     // outcome is recorded") with epoch 0, which counts in Closed and is ignored as late elsewhere.
-    void record_in_breaker(std::uint32_t s, Duration took, bool failed) {
+    // `failure`: the outcome class of a failed call, nothing for a success.
+    void record_in_breaker(std::uint32_t s, Duration took, std::optional<AttemptOutcome> failure) {
         Tier& t = tier_of(s);
         if (!t.breaker) return;
         Request& r = slots_[s];
         BreakerPermit permit = r.permit;
         if (!permit.permitted && t.config->breaker_scope == BreakerScope::PerRequest) permit = {true, 0};
-        if (permit.permitted) t.breaker->call_completed(sim_.now(), permit, took, failed);
+        if (permit.permitted) {
+            if (failure) t.breaker->call_finished(sim_.now(), permit, took, *failure);
+            else t.breaker->call_succeeded(sim_.now(), permit, took);
+        }
         r.permit = BreakerPermit{};
+    }
+
+    // Counts a failure the service sent, by how the caller sees it.
+    void count_service_failure(const DownstreamCall& call) {
+        ++metrics_.attempt_errors;
+        if (call.failure == AttemptOutcome::Throttled) ++metrics_.throttled_attempts;
+        if (call.failure == AttemptOutcome::FatalError) ++metrics_.fatal_errors;
+        if (call.pushback.kind != Pushback::Kind::None) ++metrics_.pushbacks;
     }
 
     void on_attempt_done(const SystemEvent& e) {
@@ -363,11 +380,12 @@ private:
         if (!desk_.done(r.call, e)) return;  // the caller left long ago (timeout, deadline)
         release_bulkhead(e.index);
         const Duration took = sim_.now() - r.call.started;
-        record_in_breaker(e.index, took, e.fails);
         if (e.fails) {
-            ++metrics_.attempt_errors;
-            attempt_failed(e.index, AttemptOutcome::Error);
+            record_in_breaker(e.index, took, r.call.failure);
+            count_service_failure(r.call);
+            attempt_failed(e.index, r.call.failure, r.call.pushback);
         } else {
+            record_in_breaker(e.index, took, std::nullopt);
             attempt_succeeded(e.index);
         }
     }
@@ -394,7 +412,7 @@ private:
             case TimerKind::RetryAttemptTimeout:
                 ++metrics_.attempt_timeouts;
                 leave_attempt(e.index);
-                record_in_breaker(e.index, tier_of(e.index).config->retry.per_attempt_timeout, true);
+                record_in_breaker(e.index, tier_of(e.index).config->retry.per_attempt_timeout, AttemptOutcome::Timeout);
                 attempt_failed(e.index, AttemptOutcome::Timeout);
                 break;
             case TimerKind::RetryBackoff:
@@ -403,7 +421,7 @@ private:
                 break;
             case TimerKind::RetryDeadline:
                 leave_attempt(e.index);
-                record_in_breaker(e.index, now - r.call.started, true);
+                record_in_breaker(e.index, now - r.call.started, AttemptOutcome::Timeout);
                 r.retry->deadline_reached(now);
                 after_retry_event(e.index);
                 break;
@@ -415,22 +433,28 @@ private:
         Request& r = slots_[s];
         const Time now = sim_.now();
         Tier& t = tier_of(s);
-        if (t.budget) t.budget->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded);
+        // A successful retry gets back what the budget charged for it (AWS's refund).
+        if (t.budget)
+            t.budget->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded,
+                             r.attempt > 1 ? r.retry->last_charge() : 0);
         end_counted_retry(s);
         if (r.tier == 0) metrics_.service_latency.record(now - r.call.started);
         r.retry->attempt_succeeded(now);
         after_retry_event(s);
     }
 
-    void attempt_failed(std::uint32_t s, AttemptOutcome outcome) {
+    void attempt_failed(std::uint32_t s, AttemptOutcome outcome, Pushback pushback = Pushback::none()) {
         Request& r = slots_[s];
         const Time now = sim_.now();
         r.last_failure = outcome;
         Tier& t = tier_of(s);
-        if (t.budget) t.budget->signal(now, BudgetSignal::AttemptFailed);
+        // gRPC's throttle counts only the failures its retry policy would retry (or a pushback
+        // saying stop); a breaker's or bulkhead's local refusal is not one of them by default.
+        if (t.budget && t.config->retry.qualifies_for_throttling(outcome, pushback))
+            t.budget->signal(now, BudgetSignal::AttemptFailed);
         end_counted_retry(s);
         const std::uint64_t denied_before = t.budget ? t.budget->denied() : 0;
-        r.retry->attempt_failed(now, outcome);
+        r.retry->attempt_failed(now, outcome, pushback);
         if (t.budget && t.budget->denied() > denied_before) ++metrics_.budget_denials;
         if (r.retry->state() == RetryState::BackingOff) {
             if (r.tier == 0) {
@@ -460,13 +484,16 @@ private:
             case RetryEnd::BudgetDenied: settle(s, Outcome::BudgetDenied); break;
             case RetryEnd::AttemptsExhausted:
             case RetryEnd::NotRetryable:
+            case RetryEnd::PushbackStop:
             case RetryEnd::None: settle(s, outcome_of(r.last_failure)); break;
         }
     }
 
     static Outcome outcome_of(AttemptOutcome o) {
         switch (o) {
-            case AttemptOutcome::Error: return Outcome::Error;
+            case AttemptOutcome::Error:
+            case AttemptOutcome::Throttled:
+            case AttemptOutcome::FatalError: return Outcome::Error;
             case AttemptOutcome::Timeout: return Outcome::Timeout;
             case AttemptOutcome::BreakerRejected: return Outcome::BreakerRejected;
             case AttemptOutcome::BulkheadRejected: return Outcome::BulkheadRejected;
@@ -505,7 +532,8 @@ private:
         if (p.settled || !p.call.open || p.call.token != token) return;
         p.call.open = false;
         release_bulkhead(parent);
-        record_in_breaker(parent, sim_.now() - p.call.started, !ok);
+        record_in_breaker(parent, sim_.now() - p.call.started,
+                          ok ? std::nullopt : std::optional<AttemptOutcome>{AttemptOutcome::Error});
         if (ok) {
             attempt_succeeded(parent);
         } else {
@@ -565,6 +593,9 @@ void TierEffects::transitioned(std::string_view component, std::string_view from
 }
 
 }  // namespace
+
+// Each heap object carries the allocator's header (16 bytes with glibc).
+std::size_t rpc_bytes_per_request() { return sizeof(Request) + Retry::footprint() + 2 * 16; }
 
 RunMetrics run_rpc(const Scenario& scenario, const RunOptions& options) {
     RpcSystem system(scenario, options);

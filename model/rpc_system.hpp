@@ -18,5 +18,8 @@ namespace cascadelab {
 
 // Precondition: scenario.validate() passed and scenario.architecture is Rpc.
 RunMetrics run_rpc(const Scenario& scenario, const RunOptions& options = {});
+// Bytes of live state per request in flight at one tier (its slot and its retry machine), and
+// per event waiting in the queue: what the run's memory budget counts.
+std::size_t rpc_bytes_per_request();
 
 }  // namespace cascadelab

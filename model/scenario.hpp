@@ -42,7 +42,10 @@ struct RpcConfig {
 inline constexpr std::size_t kMaxTiers = 8;
 
 struct EventConfig {
-    std::uint64_t queue_capacity = 5000;  // publishes beyond it are rejected (reject-publish)
+    std::uint64_t queue_capacity = 5000;  // RabbitMQ x-max-length
+    // What a publish to a full queue does (RabbitMQ x-overflow). The tutorial rejects it and the
+    // message is lost; RabbitMQ's own default is drop-head.
+    QueueOverflow overflow = QueueOverflow::RejectPublish;
     std::uint32_t consumers = 16;
     Duration attempt_timeout = Duration::millis(200);  // the consumer's call to the downstream; 0 = none
     // The broker hops: producer -> queue (publish confirm) and queue -> consumer (delivery).

@@ -1,15 +1,13 @@
 #include "model/scenario_json.hpp"
 
-#include <cmath>       // std::isfinite, std::llround
+#include <cmath>       // std::isfinite
 #include <filesystem>  // std::filesystem::exists
-#include <fstream>     // std::ifstream
-#include <set>         // std::set
-#include <sstream>     // std::ostringstream
 #include <stdexcept>   // std::runtime_error
-#include <utility>     // std::pair
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_input.hpp"
+#include "model/json_object.hpp"
 #include "model/presets.hpp"
 #include "statemachines/config_error.hpp"
 
@@ -20,131 +18,26 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
-std::string shown(const json& v) {
-    std::string s = v.dump();
-    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
-
-template <class E>
-using Names = std::initializer_list<std::pair<std::string_view, E>>;
-
-// One JSON object being read: it remembers which keys were read, so that finish() can reject
-// every key nobody asked for (a typo must never be silently ignored).
-class Object {
-public:
-    Object(const json& j, std::string path) : j_(j), path_(std::move(path)) {
-        if (!j_.is_object()) throw ConfigError(path_.empty() ? "(top level)" : path_, shown(j_), "must be an object");
-    }
-
-    std::string field(std::string_view key) const { return path_.empty() ? std::string{key} : path_ + "." + std::string{key}; }
-    const std::string& path() const { return path_; }
-
-    const json* get(std::string_view key) {
-        seen_.insert(std::string{key});
-        auto it = j_.find(key);
-        return it == j_.end() ? nullptr : &*it;
-    }
-    bool has(std::string_view key) const { return j_.contains(key); }
-
-    [[noreturn]] void fail(std::string_view key, const json& v, std::string_view why) const {
-        throw ConfigError(field(key), shown(v), std::string{why});
-    }
-
-    void number(std::string_view key, double& out, double lo, double hi) {
-        const json* v = get(key);
-        if (!v) return;
-        if (!v->is_number()) fail(key, *v, "must be a number");
-        const double d = v->get<double>();
-        if (!std::isfinite(d) || d < lo || d > hi) fail(key, *v, fmt::format("must be in [{:g}, {:g}]", lo, hi));
-        out = d;
-    }
-    template <class U>
-    void integer(std::string_view key, U& out, std::uint64_t lo, std::uint64_t hi) {
-        const json* v = get(key);
-        if (!v) return;
-        if (!v->is_number_integer()) fail(key, *v, "must be a whole number");
-        // nlohmann stores non-negative integers as unsigned: anything else is negative.
-        if (!v->is_number_unsigned() || v->get<std::uint64_t>() < lo || v->get<std::uint64_t>() > hi)
-            fail(key, *v, fmt::format("must be in [{}, {}]", lo, hi));
-        out = static_cast<U>(v->get<std::uint64_t>());
-    }
-    void boolean(std::string_view key, bool& out) {
-        const json* v = get(key);
-        if (!v) return;
-        if (!v->is_boolean()) fail(key, *v, "must be true or false");
-        out = v->get<bool>();
-    }
-    void text(std::string_view key, std::string& out) {
-        const json* v = get(key);
-        if (!v) return;
-        if (!v->is_string()) fail(key, *v, "must be a string");
-        out = v->get<std::string>();
-    }
-    // Milliseconds, >= 0, microsecond resolution; "unbounded" -> Duration::max() when allowed.
-    void millis(std::string_view key, Duration& out, bool unbounded_allowed = false) {
-        const json* v = get(key);
-        if (!v) return;
-        if (unbounded_allowed && v->is_string() && v->get<std::string>() == "unbounded") {
-            out = Duration::max();
-            return;
-        }
-        if (!v->is_number())
-            fail(key, *v, unbounded_allowed ? "must be milliseconds or \"unbounded\"" : "must be a number of milliseconds");
-        const double ms = v->get<double>();
-        if (!std::isfinite(ms) || ms < 0.0) fail(key, *v, "must not be negative");
-        if (ms > 1e12) fail(key, *v, "must be at most 1e12 ms");
-        out = Duration::micros(std::llround(ms * 1e3));
-    }
-    void time(std::string_view key, Time& out) {
-        Duration d = out.since_start();
-        millis(key, d);
-        out = Time::at(d);
-    }
-    template <class E>
-    void choice(std::string_view key, E& out, Names<E> names) {
-        const json* v = get(key);
-        if (!v) return;
-        std::string options;
-        for (const auto& [n, e] : names) {
-            if (v->is_string() && v->get<std::string>() == n) {
-                out = e;
-                return;
-            }
-            options += options.empty() ? "" : ", ";
-            options += n;
-        }
-        fail(key, *v, "must be one of " + options);
-    }
-    // A nested object, or nullptr when absent. `null` counts as absent only where allowed.
-    const json* child(std::string_view key, bool null_allowed = false) {
-        const json* v = get(key);
-        if (v && v->is_null()) {
-            if (null_allowed) return nullptr;
-            fail(key, *v, "must be an object");
-        }
-        return v;
-    }
-
-    void finish() const {
-        for (auto it = j_.begin(); it != j_.end(); ++it)
-            if (!seen_.count(it.key())) throw ConfigError(field(it.key()), shown(it.value()), "unknown key");
-    }
-
-private:
-    const json& j_;
-    std::string path_;
-    std::set<std::string, std::less<>> seen_;
-};
-
 // A machine's own validate() names its fields "section.name"; report them by their path in the
 // file instead (the same name, or with the `_ms` of a duration key).
+// A few machine fields carry the peer's name in their error (Polly's BreakDuration is the
+// breaker's wait in Open): the file's key for them.
+std::string key_in_file(const std::string& leaf) {
+    if (leaf == "break_duration") return "wait_duration_in_open_state";
+    if (leaf == "minimum_throughput") return "minimum_number_of_calls";
+    if (leaf == "pushback.advice") return "pushback";
+    if (leaf == "pushback.after") return "pushback.retry_after_ms";
+    return leaf;
+}
+
 template <class Config>
-void validate_as(const Config& c, const Object& o, const json& j) {
+void validate_as(const Config& c, const JsonObject& o, const json& j) {
     try {
         c.validate();
     } catch (const ConfigError& e) {
+        // "section.name", or "section.list[i].name": the part after the section is the key.
         const std::string& f = e.field();
-        const std::string leaf = f.substr(f.rfind('.') + 1);
+        const std::string leaf = key_in_file(f.substr(f.find('.') + 1));
         const std::string key = j.contains(leaf + "_ms") ? leaf + "_ms" : leaf;
         throw ConfigError(o.field(key), e.value(), e.why());
     }
@@ -153,14 +46,42 @@ void validate_as(const Config& c, const Object& o, const json& j) {
 // ---- enum names, shared by the reader and the writer ----
 const Names<WindowKind> kWindowKinds{{"count_based", WindowKind::CountBased}, {"time_based", WindowKind::TimeBased}};
 const Names<HalfOpenPolicy> kHalfOpen{{"probes", HalfOpenPolicy::Probes}, {"none", HalfOpenPolicy::None}};
-const Names<BackoffKind> kBackoffKinds{
-    {"constant", BackoffKind::Constant}, {"linear", BackoffKind::Linear}, {"exponential", BackoffKind::Exponential}};
+const Names<BreakerModel> kBreakerModels{
+    {"resilience4j", BreakerModel::Resilience4j}, {"polly", BreakerModel::Polly}, {"polly_v7", BreakerModel::PollyV7}};
+const Names<ReleasedPermits> kReleased{{"any_permit", ReleasedPermits::AnyPermit},
+                                       {"current_only", ReleasedPermits::CurrentOnly}};
+const Names<WaitBoundary> kBoundaries{{"exclusive", WaitBoundary::Exclusive}, {"inclusive", WaitBoundary::Inclusive}};
+const Names<StaleOutcomes> kStale{{"record", StaleOutcomes::Record}, {"ignore", StaleOutcomes::Ignore}};
+const Names<OpenWaitGrowth> kGrowth{{"geometric", OpenWaitGrowth::Geometric},
+                                    {"linear_in_failures", OpenWaitGrowth::LinearInFailures},
+                                    {"steps_by_failure_rate", OpenWaitGrowth::StepsByFailureRate}};
+const Names<AfterHalfOpenWait> kAfterHalfOpen{{"open", AfterHalfOpenWait::Open}, {"closed", AfterHalfOpenWait::Closed}};
+const Names<BreakerState> kInitialStates{{"closed", BreakerState::Closed},
+                                         {"open", BreakerState::Open},
+                                         {"forced_open", BreakerState::ForcedOpen},
+                                         {"disabled", BreakerState::Disabled},
+                                         {"metrics_only", BreakerState::MetricsOnly}};
+const Names<CallVerdict> kVerdicts{
+    {"success", CallVerdict::Success}, {"failure", CallVerdict::Failure}, {"ignored", CallVerdict::Ignored}};
+const Names<BackoffKind> kBackoffKinds{{"constant", BackoffKind::Constant},
+                                       {"linear", BackoffKind::Linear},
+                                       {"exponential", BackoffKind::Exponential},
+                                       {"aws_legacy", BackoffKind::AwsLegacy}};
 const Names<Jitter> kJitters{{"none", Jitter::None},
                              {"full", Jitter::Full},
                              {"equal", Jitter::Equal},
                              {"decorrelated", Jitter::Decorrelated},
                              {"proportional", Jitter::Proportional},
-                             {"polly_decorrelated_v2", Jitter::PollyDecorrelatedV2}};
+                             {"polly_decorrelated_v2", Jitter::PollyDecorrelatedV2},
+                             {"envoy_modulo", Jitter::EnvoyModulo}};
+const Names<LimitCheck> kLimitChecks{{"at_the_failure", LimitCheck::AtTheFailure},
+                                     {"at_the_next_receive", LimitCheck::AtTheNextReceive}};
+const Names<QueueOverflow> kOverflows{{"drop_head", QueueOverflow::DropHead},
+                                      {"reject_publish", QueueOverflow::RejectPublish},
+                                      {"reject_publish_dlx", QueueOverflow::RejectPublishDlx}};
+const Names<PushbackPolicy::When> kPushbackWhen{{"never", PushbackPolicy::When::Never},
+                                                {"on_refusal", PushbackPolicy::When::OnRefusal},
+                                                {"on_any_failure", PushbackPolicy::When::OnAnyFailure}};
 const Names<CapOrder> kCapOrders{{"jitter_then_cap", CapOrder::JitterThenCap}, {"cap_then_jitter", CapOrder::CapThenJitter}};
 const Names<BudgetPolicy> kPolicies{{"grpc", BudgetPolicy::GrpcThrottle},
                                     {"finagle", BudgetPolicy::FinagleRatio},
@@ -191,7 +112,7 @@ std::string_view name_of(E e, Names<E> names) {
 constexpr std::uint64_t kBig = 100'000'000;
 
 BackoffConfig read_backoff(const json& j, const std::string& path, BackoffConfig b) {
-    Object o(j, path);
+    JsonObject o(j, path);
     o.choice("kind", b.kind, kBackoffKinds);
     o.millis("base_ms", b.base);
     o.number("multiplier", b.multiplier, 1.0, 100.0);
@@ -206,13 +127,15 @@ BackoffConfig read_backoff(const json& j, const std::string& path, BackoffConfig
 }
 
 CircuitBreakerConfig read_breaker(const json& j, const std::string& path) {
-    Object o(j, path);
+    JsonObject o(j, path);
     CircuitBreakerConfig b = CircuitBreakerConfig::resilience4j();
     std::string base = "resilience4j";
     o.text("preset", base);
     if (base == "polly") b = CircuitBreakerConfig::polly();
+    else if (base == "polly_v7") b = CircuitBreakerConfig::polly_v7(0.1, Duration::seconds(30), 100, Duration::seconds(5));
     else if (base == "tutorial") b = CircuitBreakerConfig::tutorial();
-    else if (base != "resilience4j") o.fail("preset", json(base), "must be one of resilience4j, polly, tutorial");
+    else if (base != "resilience4j") o.fail("preset", json(base), "must be one of resilience4j, polly, polly_v7, tutorial");
+    o.choice("model", b.model, kBreakerModels);
     o.choice("sliding_window_type", b.sliding_window_type, kWindowKinds);
     o.integer("sliding_window_size", b.sliding_window_size, 1, 100'000);
     o.millis("time_window_bucket_ms", b.time_window_bucket);
@@ -227,6 +150,39 @@ CircuitBreakerConfig read_breaker(const json& j, const std::string& path) {
     o.choice("half_open_policy", b.half_open_policy, kHalfOpen);
     o.integer("permitted_number_of_calls_in_half_open_state", b.permitted_number_of_calls_in_half_open_state, 1, kBig);
     o.millis("max_wait_duration_in_half_open_state_ms", b.max_wait_duration_in_half_open_state);
+    o.choice("transition_to_state_after_wait_duration", b.transition_to_state_after_wait_duration, kAfterHalfOpen);
+    o.millis("half_open_retest_interval_ms", b.half_open_retest_interval);
+    o.number("failure_ratio", b.failure_ratio, 0.0, 1.0);
+    o.millis("sampling_duration_ms", b.sampling_duration);
+    o.choice("wait_boundary", b.wait_boundary, kBoundaries);
+    o.choice("stale_outcomes", b.stale_outcomes, kStale);
+    o.choice("released_permits", b.released_permits, kReleased);
+    o.choice("wait_growth", b.wait_growth, kGrowth);
+    o.millis("wait_per_failure_ms", b.wait_per_failure);
+    if (const json* steps = o.get("wait_steps")) {
+        if (!steps->is_array()) o.fail("wait_steps", *steps, "must be an array of {min_failure_rate, wait_ms}");
+        b.wait_steps.clear();
+        for (std::size_t i = 0; i < steps->size(); ++i) {
+            JsonObject so((*steps)[i], o.field(fmt::format("wait_steps[{}]", i)));
+            WaitStep w;
+            if (!so.has("min_failure_rate")) so.fail("min_failure_rate", json(nullptr), "is required");
+            if (!so.has("wait_ms")) so.fail("wait_ms", json(nullptr), "is required");
+            so.number("min_failure_rate", w.min_failure_rate, 0.0, 100.0);
+            so.millis("wait_ms", w.wait);
+            so.finish();
+            b.wait_steps.push_back(w);
+        }
+    }
+    o.choice("initial_state", b.initial_state, kInitialStates);
+    if (const json* r = o.child("record")) {
+        JsonObject ro(*r, o.field("record"));
+        ro.choice("error", b.record.error, kVerdicts);
+        ro.choice("timeout", b.record.timeout, kVerdicts);
+        ro.choice("throttled", b.record.throttled, kVerdicts);
+        ro.choice("fatal_error", b.record.fatal_error, kVerdicts);
+        ro.choice("bulkhead_rejected", b.record.bulkhead_rejected, kVerdicts);
+        ro.finish();
+    }
     // A growing wait's cap defaults to the wait itself when only the wait is given.
     if (o.has("wait_duration_in_open_state_ms") && !o.has("max_wait_in_open_state_ms"))
         b.max_wait_in_open_state = std::max(b.max_wait_in_open_state, b.wait_duration_in_open_state);
@@ -236,9 +192,9 @@ CircuitBreakerConfig read_breaker(const json& j, const std::string& path) {
 }
 
 BulkheadConfig read_bulkhead(const json& j, const std::string& path) {
-    Object o(j, path);
+    JsonObject o(j, path);
     BulkheadConfig b;
-    o.integer("max_concurrent_calls", b.max_concurrent_calls, 1, 1'000'000);
+    o.integer("max_concurrent_calls", b.max_concurrent_calls, 0, 1'000'000);
     o.millis("max_wait_duration_ms", b.max_wait_duration, true);
     if (const json* q = o.get("max_queue_length")) {
         if (q->is_string() && q->get<std::string>() == "unbounded") {
@@ -255,7 +211,7 @@ BulkheadConfig read_bulkhead(const json& j, const std::string& path) {
 }
 
 RetryConfig read_retry(const json& j, const std::string& path) {
-    Object o(j, path);
+    JsonObject o(j, path);
     RetryConfig r = RetryConfig::tutorial();
     if (o.has("max_attempts") && o.has("max_retries"))
         o.fail("max_retries", j.at("max_retries"), "give max_attempts (counts the first call) or max_retries, not both");
@@ -268,20 +224,24 @@ RetryConfig read_retry(const json& j, const std::string& path) {
     o.millis("overall_deadline_ms", r.overall_deadline);
     if (const json* b = o.child("backoff")) r.backoff = read_backoff(*b, o.field("backoff"), r.backoff);
     if (const json* on = o.child("retry_on")) {
-        Object ro(*on, o.field("retry_on"));
+        JsonObject ro(*on, o.field("retry_on"));
         ro.boolean("error", r.retry_on.error);
         ro.boolean("timeout", r.retry_on.timeout);
+        ro.boolean("throttled", r.retry_on.throttled);
+        ro.boolean("fatal_error", r.retry_on.fatal_error);
         ro.boolean("breaker_rejected", r.retry_on.breaker_rejected);
         ro.boolean("bulkhead_rejected", r.retry_on.bulkhead_rejected);
         ro.finish();
     }
+    o.boolean("honor_pushback", r.honor_pushback);
+    o.millis("throttle_backoff_base_ms", r.throttle_backoff_base);
     o.finish();
     validate_as(r, o, j);
     return r;
 }
 
 RetryBudgetConfig read_budget(const json& j, const std::string& path) {
-    Object o(j, path);
+    JsonObject o(j, path);
     BudgetPolicy policy = BudgetPolicy::GrpcThrottle;
     if (!o.has("policy")) o.fail("policy", json(nullptr), "is required: grpc, finagle, envoy or aws");
     o.choice("policy", policy, kPolicies);
@@ -311,6 +271,7 @@ RetryBudgetConfig read_budget(const json& j, const std::string& path) {
             o.integer("initial_quota", b.initial_quota, 0, 1'000'000'000);
             o.integer("retry_cost", b.retry_cost, 1, 1'000'000);
             o.integer("timeout_cost", b.timeout_cost, 1, 1'000'000);
+            o.integer("throttle_cost", b.throttle_cost, 1, 1'000'000);
             o.integer("no_retry_increment", b.no_retry_increment, 0, 1'000'000);
             break;
     }
@@ -320,7 +281,7 @@ RetryBudgetConfig read_budget(const json& j, const std::string& path) {
 }
 
 WorkloadConfig read_workload(const json& j) {
-    Object o(j, "workload");
+    JsonObject o(j, "workload");
     WorkloadConfig w;
     if (!o.has("kind")) o.fail("kind", json(nullptr), "is required: burst, poisson, step or arrivals");
     o.choice("kind", w.kind, kWorkloads);
@@ -349,9 +310,10 @@ WorkloadConfig read_workload(const json& j) {
             if (!a->is_array() || a->empty()) o.fail("at_ms", *a, "must be a non-empty array of milliseconds");
             for (std::size_t i = 0; i < a->size(); ++i) {
                 const json& v = (*a)[i];
-                if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0.0)
-                    o.fail(fmt::format("at_ms[{}]", i), v, "must be a non-negative number of milliseconds");
-                w.arrivals.push_back(Time::at(Duration::micros(std::llround(v.get<double>() * 1e3))));
+                if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0.0 ||
+                    v.get<double>() > kMaxFileMillis)
+                    o.fail(fmt::format("at_ms[{}]", i), v, fmt::format("must be milliseconds in [0, {:g}]", kMaxFileMillis));
+                w.arrivals.push_back(Time::at(from_file_millis(v.get<double>())));
             }
             break;
         }
@@ -362,7 +324,7 @@ WorkloadConfig read_workload(const json& j) {
 }
 
 DownstreamConfig read_downstream(const json& j) {
-    Object o(j, "downstream");
+    JsonObject o(j, "downstream");
     DownstreamConfig d;
     o.millis("base_latency_ms", d.base_latency);
     o.millis("jitter_ms", d.jitter);
@@ -375,6 +337,25 @@ DownstreamConfig read_downstream(const json& j) {
     o.integer("capacity", d.capacity, 0, 1'000'000'000);
     o.millis("refusal_latency_ms", d.refusal_latency);
     o.choice("on_timeout", d.on_timeout, kTimeouts);
+    o.number("fatal_fraction", d.fatal_fraction, 0.0, 1.0);
+    if (const json* p = o.child("pushback")) {
+        JsonObject po(*p, "downstream.pushback");
+        po.choice("when", d.pushback.when, kPushbackWhen);
+        const bool delay = po.has("retry_after_ms");
+        const bool stop = po.has("stop");
+        if (delay == stop) po.fail("retry_after_ms", json(nullptr), "give either retry_after_ms (a delay) or stop: true");
+        if (delay) {
+            Duration after;
+            po.millis("retry_after_ms", after);
+            d.pushback.advice = Pushback::retry_after(after);
+        } else {
+            bool yes = false;
+            po.boolean("stop", yes);
+            if (!yes) po.fail("stop", json(false), "must be true (give retry_after_ms for a delay)");
+            d.pushback.advice = Pushback::stop();
+        }
+        po.finish();
+    }
     o.finish();
     validate_as(d, o, j);
     return d;
@@ -384,7 +365,7 @@ FaultSchedule read_faults(const json& j) {
     if (!j.is_array()) throw ConfigError("faults", shown(j), "must be an array of fault windows");
     std::vector<FaultWindow> windows;
     for (std::size_t i = 0; i < j.size(); ++i) {
-        Object o(j[i], fmt::format("faults[{}]", i));
+        JsonObject o(j[i], fmt::format("faults[{}]", i));
         FaultWindow w;
         if (!o.has("kind")) o.fail("kind", json(nullptr), "is required: outage, latency_spike, capacity_drop or error_rate");
         o.choice("kind", w.kind, kFaults);
@@ -414,22 +395,59 @@ FaultSchedule read_faults(const json& j) {
 }
 
 EventConfig read_event(const json& j, const std::string& path) {
-    Object eo(j, path);
+    JsonObject eo(j, path);
     EventConfig e;
     eo.integer("queue_capacity", e.queue_capacity, 1, kBig);
+    eo.choice("overflow", e.overflow, kOverflows);
     eo.integer("consumers", e.consumers, 1, 100'000);
     eo.millis("attempt_timeout_ms", e.attempt_timeout);
     eo.millis("publish_latency_ms", e.publish_latency);
     eo.millis("delivery_latency_ms", e.delivery_latency);
     eo.millis("processing_timeout_ms", e.consumer.processing_timeout);
     if (const json* m = eo.child("message")) {
-        Object mo(*m, path + ".message");
-        mo.integer("max_deliveries", e.message.max_deliveries, 1, 1000);
+        JsonObject mo(*m, path + ".message");
+        std::string base = "tutorial";
+        mo.text("preset", base);
+        if (base == "rabbitmq") e.message = MessageConfig::rabbitmq();
+        else if (base == "sqs") e.message = MessageConfig::sqs();
+        else if (base != "tutorial") mo.fail("preset", json(base), "must be one of tutorial, rabbitmq, sqs");
+        if (mo.has("max_deliveries") && mo.has("delivery_limit"))
+            mo.fail("delivery_limit", m->at("delivery_limit"),
+                    "give max_deliveries (counts the first delivery) or delivery_limit (RabbitMQ: returns), not both");
+        if (const json* v = mo.get("max_deliveries")) {
+            if (v->is_string() && v->get<std::string>() == "unlimited") e.message.max_deliveries = MessageConfig::kUnlimited;
+            else mo.integer("max_deliveries", e.message.max_deliveries, 1, 1'000'000);
+        }
+        if (const json* v = mo.get("delivery_limit")) {
+            // RabbitMQ quorum queues: L returns to the queue are allowed, so L + 1 deliveries.
+            if (v->is_string() && v->get<std::string>() == "unlimited") {
+                e.message.max_deliveries = MessageConfig::kUnlimited;
+            } else {
+                std::uint32_t limit = 0;
+                mo.integer("delivery_limit", limit, 0, 999'999);
+                e.message.max_deliveries = limit + 1;
+            }
+        }
+        mo.choice("limit_check", e.message.limit_check, kLimitChecks);
+        mo.millis("visibility_timeout_ms", e.message.visibility_timeout);
+        mo.millis("ttl_ms", e.message.ttl);
+        if (const json* on = mo.child("requeue_on")) {
+            JsonObject ro(*on, path + ".message.requeue_on");
+            RequeueOn& q = e.message.requeue_on;
+            ro.boolean("error", q.error);
+            ro.boolean("timeout", q.timeout);
+            ro.boolean("throttled", q.throttled);
+            ro.boolean("fatal_error", q.fatal_error);
+            ro.boolean("breaker_rejected", q.breaker_rejected);
+            ro.boolean("bulkhead_rejected", q.bulkhead_rejected);
+            ro.finish();
+        }
         mo.choice("retry_mode", e.message.retry_mode, kRetryModes);
         mo.choice("requeue", e.message.requeue_position, kRequeue);
         if (const json* b = mo.child("backoff"))
             e.message.redelivery_backoff = read_backoff(*b, path + ".message.backoff", e.message.redelivery_backoff);
         mo.finish();
+        validate_as(e.message, mo, *m);
     }
     if (const json* b = eo.child("bulkhead", true)) e.bulkhead = read_bulkhead(*b, path + ".bulkhead");
     if (const json* b = eo.child("breaker", true)) e.breaker = read_breaker(*b, path + ".breaker");
@@ -438,7 +456,7 @@ EventConfig read_event(const json& j, const std::string& path) {
 }
 
 RpcConfig read_rpc(const json& j, const std::string& path) {
-    Object ro(j, path);
+    JsonObject ro(j, path);
     RpcConfig c;
     if (const json* b = ro.child("breaker", true)) c.breaker = read_breaker(*b, path + ".breaker");
     ro.choice("breaker_scope", c.breaker_scope, kScopes);
@@ -450,17 +468,16 @@ RpcConfig read_rpc(const json& j, const std::string& path) {
 }
 
 Scenario read_scenario(const json& j) {
-    Object o(j, "");
+    JsonObject o(j, "");
     Scenario s;
-    o.text("name", s.name);
-    if (s.name.empty()) o.fail("name", json(s.name), "must not be empty");
+    o.label("name", s.name);
     o.text("description", s.description);
     o.integer("seed", s.seed, 0, UINT64_MAX);
     if (!o.has("architecture")) o.fail("architecture", json(nullptr), "is required: rpc or event");
     o.choice("architecture", s.architecture, kArchitectures);
     o.millis("horizon_ms", s.horizon);
     if (const json* m = o.child("metrics")) {
-        Object mo(*m, "metrics");
+        JsonObject mo(*m, "metrics");
         mo.millis("window_ms", s.metrics.window);
         if (s.metrics.window == Duration::zero()) mo.fail("window_ms", json(0), "must be positive");
         mo.finish();
@@ -513,6 +530,8 @@ ordered_json write_backoff(const BackoffConfig& b) {
 }
 
 ordered_json write_breaker(const CircuitBreakerConfig& b) {
+    ordered_json steps = ordered_json::array();
+    for (const WaitStep& w : b.wait_steps) steps.push_back({{"min_failure_rate", w.min_failure_rate}, {"wait_ms", ms(w.wait)}});
     return ordered_json{
         {"sliding_window_type", name_of(b.sliding_window_type, kWindowKinds)},
         {"sliding_window_size", b.sliding_window_size},
@@ -527,7 +546,24 @@ ordered_json write_breaker(const CircuitBreakerConfig& b) {
         {"automatic_transition_from_open_to_half_open", b.automatic_transition_from_open_to_half_open},
         {"half_open_policy", name_of(b.half_open_policy, kHalfOpen)},
         {"permitted_number_of_calls_in_half_open_state", b.permitted_number_of_calls_in_half_open_state},
-        {"max_wait_duration_in_half_open_state_ms", ms(b.max_wait_duration_in_half_open_state)}};
+        {"max_wait_duration_in_half_open_state_ms", ms(b.max_wait_duration_in_half_open_state)},
+        {"transition_to_state_after_wait_duration", name_of(b.transition_to_state_after_wait_duration, kAfterHalfOpen)},
+        {"half_open_retest_interval_ms", ms(b.half_open_retest_interval)},
+        {"model", name_of(b.model, kBreakerModels)},
+        {"failure_ratio", b.failure_ratio},
+        {"sampling_duration_ms", ms(b.sampling_duration)},
+        {"wait_boundary", name_of(b.wait_boundary, kBoundaries)},
+        {"stale_outcomes", name_of(b.stale_outcomes, kStale)},
+        {"released_permits", name_of(b.released_permits, kReleased)},
+        {"wait_growth", name_of(b.wait_growth, kGrowth)},
+        {"wait_per_failure_ms", ms(b.wait_per_failure)},
+        {"wait_steps", steps},
+        {"initial_state", name_of(b.initial_state, kInitialStates)},
+        {"record", ordered_json{{"error", name_of(b.record.error, kVerdicts)},
+                                {"timeout", name_of(b.record.timeout, kVerdicts)},
+                                {"throttled", name_of(b.record.throttled, kVerdicts)},
+                                {"fatal_error", name_of(b.record.fatal_error, kVerdicts)},
+                                {"bulkhead_rejected", name_of(b.record.bulkhead_rejected, kVerdicts)}}}};
 }
 
 ordered_json write_bulkhead(const BulkheadConfig& b) {
@@ -558,6 +594,7 @@ ordered_json write_budget(const RetryBudgetConfig& b) {
             j["initial_quota"] = b.initial_quota;
             j["retry_cost"] = b.retry_cost;
             j["timeout_cost"] = b.timeout_cost;
+            j["throttle_cost"] = b.throttle_cost;
             j["no_retry_increment"] = b.no_retry_increment;
             break;
     }
@@ -599,12 +636,23 @@ ordered_json optional_or_null(const auto& opt, auto write) { return opt ? write(
 ordered_json write_event(const EventConfig& e) {
     return ordered_json{
         {"queue_capacity", e.queue_capacity},
+        {"overflow", name_of(e.overflow, kOverflows)},
         {"consumers", e.consumers},
         {"attempt_timeout_ms", ms(e.attempt_timeout)},
         {"publish_latency_ms", ms(e.publish_latency)},
         {"delivery_latency_ms", ms(e.delivery_latency)},
         {"processing_timeout_ms", ms(e.consumer.processing_timeout)},
-        {"message", ordered_json{{"max_deliveries", e.message.max_deliveries},
+        {"message", ordered_json{{"max_deliveries", e.message.limited() ? ordered_json(e.message.max_deliveries)
+                                                                        : ordered_json("unlimited")},
+                                 {"limit_check", name_of(e.message.limit_check, kLimitChecks)},
+                                 {"visibility_timeout_ms", ms(e.message.visibility_timeout)},
+                                 {"ttl_ms", ms(e.message.ttl)},
+                                 {"requeue_on", ordered_json{{"error", e.message.requeue_on.error},
+                                                             {"timeout", e.message.requeue_on.timeout},
+                                                             {"throttled", e.message.requeue_on.throttled},
+                                                             {"fatal_error", e.message.requeue_on.fatal_error},
+                                                             {"breaker_rejected", e.message.requeue_on.breaker_rejected},
+                                                             {"bulkhead_rejected", e.message.requeue_on.bulkhead_rejected}}},
                                  {"retry_mode", name_of(e.message.retry_mode, kRetryModes)},
                                  {"requeue", name_of(e.message.requeue_position, kRequeue)},
                                  {"backoff", write_backoff(e.message.redelivery_backoff)}}},
@@ -626,23 +674,19 @@ ordered_json write_rpc(const RpcConfig& r) {
                       {"backoff", write_backoff(rt.backoff)},
                       {"retry_on", ordered_json{{"error", rt.retry_on.error},
                                                 {"timeout", rt.retry_on.timeout},
+                                                {"throttled", rt.retry_on.throttled},
+                                                {"fatal_error", rt.retry_on.fatal_error},
                                                 {"breaker_rejected", rt.retry_on.breaker_rejected},
-                                                {"bulkhead_rejected", rt.retry_on.bulkhead_rejected}}}}},
+                                                {"bulkhead_rejected", rt.retry_on.bulkhead_rejected}}},
+                      {"honor_pushback", rt.honor_pushback},
+                      {"throttle_backoff_base_ms", ms(rt.throttle_backoff_base)}}},
         {"retry_budget", optional_or_null(r.retry_budget, write_budget)}};
 }
 
 }  // namespace
 
 std::vector<Scenario> scenarios_from_json(std::string_view text) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        // nlohmann's message says where: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-        std::string what = e.what();
-        const auto at = what.find("parse error");
-        throw ConfigError("(json)", "(text)", at == std::string::npos ? what : what.substr(at));
-    }
+    const json j = parse_json_strictly(text);
     std::vector<Scenario> out;
     if (j.is_array()) {
         if (j.empty()) throw ConfigError("(top level)", "[]", "must hold at least one scenario");
@@ -670,6 +714,9 @@ std::string scenario_to_json(const Scenario& s) {
     j["metrics"] = ordered_json{{"window_ms", ms(s.metrics.window)}};
     j["workload"] = write_workload(s.workload);
     const DownstreamConfig& d = s.downstream;
+    ordered_json pushback{{"when", name_of(d.pushback.when, kPushbackWhen)}};
+    if (d.pushback.advice.kind == Pushback::Kind::RetryAfter) pushback["retry_after_ms"] = ms(d.pushback.advice.after);
+    else pushback["stop"] = true;
     j["downstream"] = ordered_json{{"base_latency_ms", ms(d.base_latency)},
                                    {"jitter_ms", ms(d.jitter)},
                                    {"failure_probability", d.failure_probability},
@@ -680,7 +727,9 @@ std::string scenario_to_json(const Scenario& s) {
                                    {"failure_cap", d.failure_cap},
                                    {"capacity", d.capacity},
                                    {"refusal_latency_ms", ms(d.refusal_latency)},
-                                   {"on_timeout", name_of(d.on_timeout, kTimeouts)}};
+                                   {"on_timeout", name_of(d.on_timeout, kTimeouts)},
+                                   {"fatal_fraction", d.fatal_fraction},
+                                   {"pushback", pushback}};
     ordered_json faults = ordered_json::array();
     for (const FaultWindow& w : s.faults.windows()) {
         ordered_json f{{"kind", name_of(w.kind, kFaults)}, {"start_ms", ms(w.start.since_start())}, {"length_ms", ms(w.length)}};
@@ -740,27 +789,40 @@ Scenario with_override(const Scenario& s, std::string_view key, std::string_view
     }
     if (node->is_object() || node->is_array())
         throw ConfigError(path, std::string{value}, "names a section, not a value");
-    *node = ordered_json::accept(value) ? ordered_json::parse(value) : ordered_json(std::string{value});
-    std::vector<Scenario> out = scenarios_from_json(j.dump());
+    // The value as JSON when it is JSON (a number, true, "unbounded"), else as a string — which
+    // must be text: bytes that are not UTF-8 cannot be written into JSON at all.
+    try {
+        *node = parse_ordered_json_strictly(value);
+    } catch (const ConfigError&) {
+        *node = ordered_json(std::string{value});
+    }
+    std::string text;
+    try {
+        text = j.dump();
+    } catch (const nlohmann::json::type_error&) {
+        throw ConfigError(path, "(bytes)", "is not UTF-8 text");
+    }
+    std::vector<Scenario> out = scenarios_from_json(text);
     return out.front();
 }
 
 std::vector<Scenario> load_scenarios(std::string_view preset_or_file) {
     if (auto p = preset(preset_or_file)) return *p;
     const std::string path{preset_or_file};
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text;
+    try {
+        text = read_input_file(path);
+    } catch (const InputFileError& e) {
+        std::error_code ec;
+        if (std::filesystem::exists(path, ec)) throw std::runtime_error(fmt::format("--scenario {}", e.what()));
         std::string names;
         for (const PresetInfo& info : preset_catalog()) names += (names.empty() ? "" : ", ") + std::string{info.name};
         throw std::runtime_error(fmt::format("--scenario {}: no such preset ({}) and no such file", path, names));
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     try {
-        return scenarios_from_json(text.str());
+        return scenarios_from_json(std::string_view{text});
     } catch (const ConfigError& e) {
-        throw ConfigError(fmt::format("{}: {}", path, e.field()), e.value(),
-                          e.why());
+        throw ConfigError(fmt::format("{}: {}", path, e.field()), e.value(), e.why());
     }
 }
 

@@ -82,6 +82,7 @@ public:
 
     bool idle() const { return queue_.empty(); }
     std::size_t pending() const { return queue_.size(); }
+    std::size_t queue_bytes() const { return queue_.bytes(); }
     std::uint64_t total_dispatched() const { return total_dispatched_; }
     std::uint64_t scheduled_in_past() const { return scheduled_in_past_; }
     void reserve(std::size_t n) { queue_.reserve(n); }

@@ -26,7 +26,7 @@ Snapshot common_snapshot(Time now, std::uint64_t step, const RunMetrics& m, cons
         snap.has_breaker = true;
         snap.breaker_state = g.breaker->state();
         snap.breaker_probes = g.breaker->probes_in_flight();
-        snap.breaker_probe_limit = g.breaker_config->permitted_number_of_calls_in_half_open_state;
+        snap.breaker_probe_limit = g.breaker->probe_limit();
     }
     return snap;
 }

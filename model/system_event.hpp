@@ -27,9 +27,9 @@ struct SystemEvent {
 };
 
 // A timer is cancelled by bumping its generation; a fired timer whose generation moved on is
-// stale and ignored (the kernel has no cancel, by design: STYLE.md).
+// stale and ignored (the simulator has no cancel: a cancel would need a search of the heap).
 struct TimerGenerations {
-    std::uint64_t values[8] = {};
+    std::uint64_t values[kTimerKindCount] = {};
     std::uint64_t& operator[](TimerKind k) { return values[static_cast<std::size_t>(k)]; }
 };
 

@@ -28,6 +28,8 @@ std::string to_string(Duration d) {
 
 std::string to_string(Time t) {
     const std::int64_t us = t.us();
+    if (us == INT64_MIN) return "-inf";  // negating would overflow
+    if (t == Time::max()) return "inf";
     const char* sign = us < 0 ? "-" : "";
     const std::int64_t a = us < 0 ? -us : us;
     return fmt::format("{}{}.{:06}s", sign, a / 1'000'000, a % 1'000'000);

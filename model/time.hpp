@@ -11,35 +11,68 @@
 namespace cascadelab {
 
 // A span of virtual time. Microsecond ticks: the finest latency in the models is a few
-// microseconds, and int64 microseconds cover ±292,000 years, so no overflow in practice.
+// microseconds, and int64 microseconds cover ±292,000 years.
+//
+// Arithmetic saturates: a sum or product past the representable range is Duration::max()
+// (or Duration::min()), never a wrapped-around negative. Backoffs that grow without bound
+// (2^1000 · base), a break that ends "never", a deadline of "unbounded" added to now — all
+// of these stop at the ends of the range (max + a positive span is still max). Each check is
+// one predictable branch (__builtin_*_overflow).
 class Duration {
 public:
     constexpr Duration() = default;
     static constexpr Duration micros(std::int64_t us) { return Duration{us}; }
-    static constexpr Duration millis(std::int64_t ms) { return Duration{ms * 1'000}; }
-    static constexpr Duration seconds(std::int64_t s) { return Duration{s * 1'000'000}; }
+    // From a computed number of microseconds (a drawn gap, a scaled latency): rounded to the
+    // nearest, saturating at the ends of the range like the arithmetic below (a double past
+    // int64 would otherwise convert to an unspecified value). NaN is a caller bug: zero.
+    static constexpr Duration micros_rounded(double us) {
+        if (!(us == us)) return Duration{0};
+        if (us >= 9.2e18) return max();
+        if (us <= -9.2e18) return min();
+        return Duration{static_cast<std::int64_t>(us < 0 ? us - 0.5 : us + 0.5)};
+    }
+    static constexpr Duration millis(std::int64_t ms) { return Duration{saturating_mul(ms, 1'000)}; }
+    static constexpr Duration seconds(std::int64_t s) { return Duration{saturating_mul(s, 1'000'000)}; }
     static constexpr Duration zero() { return Duration{0}; }
     static constexpr Duration max() { return Duration{INT64_MAX}; }
+    static constexpr Duration min() { return Duration{INT64_MIN}; }
 
     constexpr std::int64_t us() const { return us_; }
     // Fractional milliseconds, for reports only (never fed back into the simulation).
     constexpr double ms() const { return static_cast<double>(us_) / 1e3; }
 
-    constexpr Duration operator+(Duration o) const { return Duration{us_ + o.us_}; }
-    constexpr Duration operator-(Duration o) const { return Duration{us_ - o.us_}; }
-    constexpr Duration operator*(std::int64_t k) const { return Duration{us_ * k}; }
+    constexpr Duration operator+(Duration o) const { return Duration{saturating_add(us_, o.us_)}; }
+    constexpr Duration operator-(Duration o) const { return Duration{saturating_sub(us_, o.us_)}; }
+    constexpr Duration operator*(std::int64_t k) const { return Duration{saturating_mul(us_, k)}; }
     constexpr Duration operator/(std::int64_t k) const { return Duration{us_ / k}; }
     constexpr std::int64_t operator/(Duration o) const { return us_ / o.us_; }
-    constexpr Duration& operator+=(Duration o) { us_ += o.us_; return *this; }
-    constexpr Duration& operator-=(Duration o) { us_ -= o.us_; return *this; }
+    constexpr Duration& operator+=(Duration o) { return *this = *this + o; }
+    constexpr Duration& operator-=(Duration o) { return *this = *this - o; }
     constexpr auto operator<=>(const Duration&) const = default;
+
+    static constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+        std::int64_t r = 0;
+        if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+        return r;
+    }
+    static constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
+        std::int64_t r = 0;
+        if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
+        return r;
+    }
+    static constexpr std::int64_t saturating_mul(std::int64_t a, std::int64_t b) {
+        std::int64_t r = 0;
+        if (__builtin_mul_overflow(a, b, &r)) return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+        return r;
+    }
 
 private:
     constexpr explicit Duration(std::int64_t us) : us_(us) {}
     std::int64_t us_ = 0;
 };
 
-// An instant of virtual time, measured from the start of the run (t = 0).
+// An instant of virtual time, measured from the start of the run (t = 0). Adding a duration
+// saturates like Duration does: now + Duration::max() is Time::max(), "never".
 class Time {
 public:
     constexpr Time() = default;

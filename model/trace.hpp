@@ -45,6 +45,8 @@ public:
 
     const std::vector<TraceEntry>& entries() const { return entries_; }
     std::size_t size() const { return entries_.size(); }
+    // Bytes held (for a run's memory budget): the entries at capacity and the interned names.
+    std::size_t bytes() const { return entries_.capacity() * sizeof(TraceEntry) + interned_.size() * 64; }
     void clear() { entries_.clear(); }
     std::uint64_t hash() const;
 

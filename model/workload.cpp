@@ -3,6 +3,8 @@
 #include <algorithm>  // std::is_sorted
 #include <cmath>      // std::llround
 
+#include <fmt/format.h>
+
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -19,12 +21,16 @@ std::string_view name(WorkloadKind k) {
 
 std::uint64_t WorkloadConfig::expected_requests() const {
     switch (kind) {
-        case WorkloadKind::Burst: return burst_size * bursts;
+        case WorkloadKind::Burst: {
+            std::uint64_t total = 0;
+            return __builtin_mul_overflow(burst_size, bursts, &total) ? UINT64_MAX : total;  // saturating
+        }
         case WorkloadKind::Poisson: return requests;
         case WorkloadKind::Step: {
             const double spike_s = spike_length.ms() / 1e3;
             const double rest_s = duration.ms() / 1e3 - spike_s;
-            return static_cast<std::uint64_t>(std::llround(base_rate_per_second * rest_s + spike_rate_per_second * spike_s));
+            const double n = base_rate_per_second * rest_s + spike_rate_per_second * spike_s;
+            return n >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(std::llround(n));
         }
         case WorkloadKind::Arrivals: return arrivals.size();
     }
@@ -41,41 +47,62 @@ Time WorkloadConfig::trigger_end() const {
     return Time{};
 }
 
+Time WorkloadConfig::expected_end() const {
+    switch (kind) {
+        case WorkloadKind::Burst: return trigger_end();
+        case WorkloadKind::Poisson:
+            return start + Duration::micros_rounded(static_cast<double>(requests) / rate_per_second * 1e6);
+        case WorkloadKind::Step: return Time::at(duration);
+        case WorkloadKind::Arrivals: return arrivals.empty() ? Time{} : arrivals.back();
+    }
+    return Time{};
+}
+
 void WorkloadConfig::validate() const {
     constexpr std::string_view s = "workload";
     require(start >= Time{}, s, "start", start, "must not be negative");
     switch (kind) {
-        case WorkloadKind::Burst:
+        case WorkloadKind::Burst: {
             require(burst_size >= 1, s, "burst_size", burst_size, "must be at least 1");
             require(bursts >= 1, s, "bursts", bursts, "must be at least 1");
-            require(burst_size * bursts <= 100'000'000, s, "bursts", bursts, "burst_size * bursts must be at most 1e8");
+            std::uint64_t total = 0;
+            require(!__builtin_mul_overflow(burst_size, bursts, &total) && total <= kMaxRequests, s, "bursts", bursts,
+                    "burst_size * bursts must be at most 1e8");
             require(gap >= Duration::zero(), s, "gap", gap, "must not be negative");
             require(bursts == 1 || gap > Duration::zero(), s, "gap", gap, "must be positive when bursts > 1");
             require(spread >= Duration::zero(), s, "spread", spread, "must not be negative");
             break;
+        }
         case WorkloadKind::Poisson:
-            require(rate_per_second > 0.0 && rate_per_second <= 1e7, s, "rate_per_second", rate_per_second,
-                    "must be in (0, 1e7]");
-            require(requests >= 1 && requests <= 100'000'000, s, "requests", requests, "must be in [1, 1e8]");
+            require(rate_per_second >= kMinRate && rate_per_second <= kMaxRate, s, "rate_per_second", rate_per_second,
+                    "must be in [1e-06, 1e+07]");
+            require(requests >= 1 && requests <= kMaxRequests, s, "requests", requests, "must be in [1, 1e8]");
             break;
         case WorkloadKind::Step:
-            require(base_rate_per_second > 0.0 && base_rate_per_second <= 1e7, s, "base_rate_per_second",
-                    base_rate_per_second, "must be in (0, 1e7]");
-            require(spike_rate_per_second > 0.0 && spike_rate_per_second <= 1e7, s, "spike_rate_per_second",
-                    spike_rate_per_second, "must be in (0, 1e7]");
+            require(base_rate_per_second >= kMinRate && base_rate_per_second <= kMaxRate, s, "base_rate_per_second",
+                    base_rate_per_second, "must be in [1e-06, 1e+07]");
+            require(spike_rate_per_second >= kMinRate && spike_rate_per_second <= kMaxRate, s, "spike_rate_per_second",
+                    spike_rate_per_second, "must be in [1e-06, 1e+07]");
             require(spike_start >= Time{}, s, "spike_start", spike_start, "must not be negative");
             require(spike_length > Duration::zero(), s, "spike_length", spike_length, "must be positive");
             require(duration > Duration::zero(), s, "duration", duration, "must be positive");
             require(spike_start + spike_length <= Time::at(duration), s, "spike_length", spike_length,
                     "the spike must end within the duration");
+            require(expected_requests() <= kMaxRequests, s, "duration", duration,
+                    fmt::format("the step is expected to bring {} requests; at most 1e8", expected_requests()));
             break;
         case WorkloadKind::Arrivals:
             require(!arrivals.empty(), s, "arrivals", arrivals.size(), "must list at least one arrival");
+            require(arrivals.size() <= kMaxRequests, s, "arrivals", arrivals.size(), "must list at most 1e8 arrivals");
             require(std::is_sorted(arrivals.begin(), arrivals.end()), s, "arrivals", "(unsorted)",
                     "must be in non-decreasing order");
             require(arrivals.front() >= Time{}, s, "arrivals", arrivals.front(), "must not be negative");
             break;
     }
+    // Every time the run forms — arrivals, then timeouts, backoffs and breaks after them — must
+    // stay far inside int64 microseconds; the last arrival within about 31 years does.
+    require(expected_end() <= kLatestEnd, s, kind == WorkloadKind::Poisson ? "requests" : "start", expected_end(),
+            "the workload must end within 1e12 ms (about 31 years of virtual time)");
 }
 
 ArrivalGenerator::ArrivalGenerator(const WorkloadConfig& config, Rng rng)
@@ -107,7 +134,7 @@ std::optional<Time> ArrivalGenerator::next() {
 
 std::optional<Time> ArrivalGenerator::next_poisson(double rate) {
     const double gap_us = rng_.exponential(1e6 / rate);
-    clock_ += Duration::micros(std::llround(gap_us));
+    clock_ += Duration::micros_rounded(gap_us);
     ++generated_;
     return clock_;
 }
@@ -123,7 +150,7 @@ std::optional<Time> ArrivalGenerator::next_step() {
         const bool in_spike = c.spike_start <= clock_ && clock_ < spike_end;
         const Time boundary = in_spike ? spike_end : (clock_ < c.spike_start ? c.spike_start : end);
         const double rate = in_spike ? c.spike_rate_per_second : c.base_rate_per_second;
-        const Time candidate = clock_ + Duration::micros(std::llround(rng_.exponential(1e6 / rate)));
+        const Time candidate = clock_ + Duration::micros_rounded(rng_.exponential(1e6 / rate));
         if (candidate < boundary) {
             clock_ = candidate;
             ++generated_;

@@ -22,6 +22,11 @@ enum class WorkloadKind {
 std::string_view name(WorkloadKind k);
 
 struct WorkloadConfig {
+    static constexpr std::uint64_t kMaxRequests = 100'000'000;
+    static constexpr double kMinRate = 1e-6;  // per second: one request in eleven days
+    static constexpr double kMaxRate = 1e7;
+    static constexpr Time kLatestEnd = Time::at(Duration::seconds(1'000'000'000));  // 1e12 ms
+
     WorkloadKind kind = WorkloadKind::Burst;
     Time start;  // the first arrival is at or after this
     // Burst
@@ -47,6 +52,9 @@ struct WorkloadConfig {
     std::uint64_t expected_requests() const;
     // When the last burst or spike ends: the trigger, for recovery checks.
     Time trigger_end() const;
+    // When the last arrival is due: exact for bursts and lists, the expectation for Poisson and
+    // the end of a step. Progress reports and the resource estimate read it.
+    Time expected_end() const;
     void validate() const;  // throws ConfigError naming the field and the value
 };
 

@@ -56,7 +56,13 @@ rc::Gen<FaultWindow> fault(const HuntSetup& setup) {
 rc::Gen<Schedule> schedule(const HuntSetup& setup) {
     return rc::gen::apply(
         [](std::vector<Burst> bursts, std::vector<FaultWindow> faults) { return Schedule{std::move(bursts), std::move(faults)}; },
-        at_most<Burst>(3, burst(setup)), at_most<FaultWindow>(2, fault(setup)));
+        at_most<Burst>(kMaxBursts, burst(setup)), at_most<FaultWindow>(kMaxFaults, fault(setup)));
+}
+
+Schedule largest_schedule(const HuntSetup& setup) {
+    Schedule s;
+    s.bursts.assign(kMaxBursts, Burst{Time{}, setup.max_burst_size, Duration::zero()});
+    return s;
 }
 
 rc::Gen<Scenario> knobs(const Scenario& base) {

@@ -21,9 +21,15 @@ namespace cascadelab::properties::gen {
 // [0, 500] ms. Faults: 0..2, start in [0, trigger_window] ms, length in [1, max_trigger_length]
 // ms; strength: spike factor 1..50 (shrinks to 1), capacity kept 99 %..5 % (shrinks to 99 %),
 // error rate 0..100 % (shrinks to 0).
+inline constexpr int kMaxBursts = 3;
+inline constexpr int kMaxFaults = 2;
 rc::Gen<Burst> burst(const HuntSetup& setup);
 rc::Gen<FaultWindow> fault(const HuntSetup& setup);
 rc::Gen<Schedule> schedule(const HuntSetup& setup);
+
+// The schedule with the most requests any of the above can draw: every burst at its largest, all
+// at t = 0. What a hunt's resource check estimates.
+Schedule largest_schedule(const HuntSetup& setup);
 
 // Configuration knobs over a base scenario (the ones that matter for cascades): max attempts,
 // backoff base and cap, breaker threshold and window, bulkhead size, queue capacity, consumers,

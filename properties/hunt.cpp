@@ -2,11 +2,13 @@
 
 #include <algorithm>      // std::min, std::max
 #include <cmath>          // std::llround
+#include <exception>      // std::exception_ptr
 #include <unordered_map>  // std::unordered_map
 
 #include <rapidcheck.h>
 
 #include "properties/generators.hpp"
+#include "model/resource_budget.hpp"
 #include "statemachines/config_error.hpp"
 
 // RapidCheck's reproduce-string codec lives in the library (its RC_PARAMS="reproduce=..."
@@ -41,7 +43,25 @@ private:
     const HuntOptions& options_;
 };
 
+std::unordered_map<std::string, rc::detail::Reproduce> decode_reproduce(const std::string& text) {
+    if (text.empty()) return {};
+    try {
+        return rc::detail::stringToReproduceMap(text);
+    } catch (const std::exception&) {
+        throw ConfigError("--reproduce", text, "is not a RapidCheck reproduce string");
+    }
+}
+
 }  // namespace
+
+bool is_reproduce_string(const std::string& text) {
+    try {
+        decode_reproduce(text);
+        return true;
+    } catch (const ConfigError&) {
+        return false;
+    }
+}
 
 HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOptions& options) {
     const PropertyInfo* info = find_property(property);
@@ -61,10 +81,21 @@ HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::strin
     // failing case: the last failing call is its minimal counterexample.
     std::optional<std::pair<Schedule, Violation>> last_failure;
     bool first_seen = false;
+    // A run that passes its budget is not a violation: RapidCheck would take the exception for
+    // a failing case and shrink it. The hunt stops and the caller hears of it instead.
+    std::exception_ptr over_budget;
     const auto testable = [&] {
+        if (over_budget) return;
         const Schedule s = *gen::schedule(setup);
         ++result.runs;
-        if (auto v = check_fn(s)) {
+        std::optional<Violation> found;
+        try {
+            found = check_fn(s);
+        } catch (const RunLimitExceeded&) {
+            over_budget = std::current_exception();
+            return;
+        }
+        if (auto v = found) {
             if (!first_seen) {
                 result.first = s;
                 first_seen = true;
@@ -80,17 +111,11 @@ HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::strin
     params.maxSize = options.max_size;
     const rc::detail::TestMetadata metadata{std::string{id}, "cascadelab hunt"};
     Progress listener(options);
-    std::unordered_map<std::string, rc::detail::Reproduce> reproduce;
-    if (!options.reproduce.empty()) {
-        try {
-            reproduce = rc::detail::stringToReproduceMap(options.reproduce);
-        } catch (const std::exception&) {
-            throw ConfigError("--reproduce", options.reproduce, "is not a RapidCheck reproduce string");
-        }
-    }
+    const std::unordered_map<std::string, rc::detail::Reproduce> reproduce = decode_reproduce(options.reproduce);
     const rc::detail::TestResult outcome =
         rc::detail::checkProperty(rc::detail::toProperty(testable), metadata, params, listener, reproduce);
 
+    if (over_budget) std::rethrow_exception(over_budget);
     result.cases = listener.cases;
     result.shrinks = listener.shrinks;
     rc::detail::FailureResult failure;

@@ -32,7 +32,11 @@ struct HuntResult {
     std::string reproduce; // RapidCheck's reproduce string for this failure
 };
 
-// Throws ConfigError for a property that does not exist or does not apply.
+// Whether `text` decodes as a RapidCheck reproduce string (what --reproduce takes).
+bool is_reproduce_string(const std::string& text);
+
+// Throws ConfigError for a property that does not exist or does not apply, and RunLimitExceeded
+// when a run passes the setup's budget (never taken for a violation).
 HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOptions& options);
 
 // What a hunt searches with: a check that says whether a schedule breaks something.

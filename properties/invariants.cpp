@@ -256,8 +256,8 @@ private:
 std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedule& schedule) {
     const Scenario s = scenario_for(setup, schedule);
     TraceRecorder a(true), b(true);
-    const RunMetrics ma = run_scenario(s, RunOptions{nullptr, &a});
-    const RunMetrics mb = run_scenario(s, RunOptions{nullptr, &b});
+    const RunMetrics ma = run_scenario(s, RunOptions{}.with_trace(&a).with_budget(setup.budget).with_progress(setup.run_progress));
+    const RunMetrics mb = run_scenario(s, RunOptions{}.with_trace(&b).with_budget(setup.budget).with_progress(setup.run_progress));
     const auto& ea = a.entries();
     const auto& eb = b.entries();
     for (std::size_t i = 0; i < std::min(ea.size(), eb.size()); ++i)
@@ -273,7 +273,7 @@ std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedul
 }  // namespace
 
 HealthyLevel measure_healthy(const HuntSetup& setup) {
-    const RunMetrics m = run_scenario(healthy_scenario(setup));
+    const RunMetrics m = run_scenario(healthy_scenario(setup), RunOptions{}.with_budget(setup.budget).with_progress(setup.run_progress));
     // Skip the first second (warm-up) and stop where the background stops.
     const Time from = Time::at(std::min(Duration::seconds(1), setup.background_length() / 4));
     const Time to = Time::at(setup.background_length());
@@ -301,7 +301,7 @@ std::optional<Violation> check(std::string_view property, const HuntSetup& setup
     std::unique_ptr<RunObserver> observer = make_observer(property, setup, first);
     const Time from = schedule.trigger_end() + setup.recovery_within;
     if (!observer) observer = std::make_unique<StepAt>(from);  // recovery: note the step at `from`
-    const RunMetrics m = run_scenario(s, RunOptions{observer.get(), nullptr});
+    const RunMetrics m = run_scenario(s, RunOptions{}.with_observer(observer.get()).with_budget(setup.budget).with_progress(setup.run_progress));
     if (auto* t = dynamic_cast<Termination*>(observer.get())) t->at_end(m);
     if (auto* d = dynamic_cast<DlqRouting*>(observer.get())) d->at_end(m);
     if (first || property != "recovery") return first;

@@ -1,9 +1,10 @@
 #include "properties/replay_file.hpp"
 
-#include <cmath>  // std::llround
-
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/json_input.hpp"
+#include "model/json_object.hpp"
 #include "model/scenario_json.hpp"
 #include "statemachines/config_error.hpp"
 
@@ -34,31 +35,56 @@ std::string write_replay(const ReplayFile& r) {
 }
 
 ReplayFile read_replay(const std::string& text) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError("replay", "(text)", e.what());
-    }
-    if (!j.is_object() || j.value("cascadelab_replay", 0) != kFormat)
-        throw ConfigError("cascadelab_replay", j.is_object() && j.contains("cascadelab_replay") ? j["cascadelab_replay"].dump() : "null",
-                          "not a cascadelab replay file (format 1)");
-    for (const char* key : {"property", "schedule", "hunt", "scenario", "rapidcheck"})
-        if (!j.contains(key)) throw ConfigError(key, "null", "is required in a replay file");
+    const nlohmann::json j = parse_json_strictly(text);
+    JsonObject o(j, "");
+    // The format first: a file of another format (or not a replay file at all) is named as such
+    // before its fields are judged.
+    const nlohmann::json* format = o.get("cascadelab_replay");
+    if (!format) o.fail("cascadelab_replay", nlohmann::json(nullptr), "not a cascadelab replay file (it has no format key)");
+    if (!format->is_number_unsigned() || format->get<std::uint64_t>() != kFormat)
+        o.fail("cascadelab_replay", *format, fmt::format("this build reads replay format {}", kFormat));
     ReplayFile r;
-    if (!j["property"].is_string()) throw ConfigError("property", j["property"].dump(), "must be a string");
-    r.property = j["property"].get<std::string>();
-    std::vector<Scenario> scenarios = scenarios_from_json(j["scenario"].dump());
-    r.setup = setup_from_json(j["hunt"].dump(), std::move(scenarios.front()));
-    r.schedule = schedule_from_json(j["schedule"].dump());
-    const json& rc = j["rapidcheck"];
-    r.rapidcheck_seed = rc.value("seed", std::uint64_t{0});
-    r.reproduce = rc.value("reproduce", std::string{});
-    if (j.value("verdict", std::string{}) == "violated" && j.contains("violation")) {
-        const json& v = j["violation"];
-        r.violation = Violation{r.property, Time::at(Duration::micros(std::llround(v.value("at_ms", 0.0) * 1e3))),
-                                v.value("step", std::uint64_t{0}), v.value("detail", std::string{})};
+    o.required("property", "the property the hunt checked");
+    o.label("property", r.property);
+    std::string verdict;
+    o.required("verdict", "\"violated\" or \"held\"");
+    o.text("verdict", verdict);
+    if (verdict != "violated" && verdict != "held") o.fail("verdict", nlohmann::json(verdict), "must be \"violated\" or \"held\"");
+    const nlohmann::json* violation = o.child("violation");
+    if (verdict == "violated" && !violation) o.fail("violation", nlohmann::json(nullptr), "is required when the verdict is violated");
+    if (verdict == "held" && violation) o.fail("violation", *violation, "must be absent when the verdict is held");
+    if (violation) {
+        JsonObject v(*violation, "violation");
+        Violation seen{r.property, Time{}, 0, ""};
+        for (const char* key : {"at_ms", "step", "detail"}) v.required(key, "");
+        v.time("at_ms", seen.at);
+        v.integer("step", seen.step, 0, UINT64_MAX);
+        v.line("detail", seen.detail, 4096);
+        v.finish();
+        r.violation = seen;
     }
+    {
+        JsonObject rc(o.required("rapidcheck", "its seed and reproduce string"), "rapidcheck");
+        rc.required("seed", "");
+        rc.required("reproduce", "");
+        rc.integer("seed", r.rapidcheck_seed, 0, UINT64_MAX);
+        rc.line("reproduce", r.reproduce, 4096);
+        rc.finish();
+    }
+    // The sections are read by their own readers, each naming its fields under its key.
+    const nlohmann::json& scenario = o.required("scenario", "the scenario the hunt ran");
+    const nlohmann::json& hunt = o.required("hunt", "the hunt's setup");
+    const nlohmann::json& schedule = o.required("schedule", "the minimal schedule");
+    o.finish();
+    if (!scenario.is_object()) o.fail("scenario", scenario, "must be an object (one scenario)");
+    std::vector<Scenario> scenarios;
+    try {
+        scenarios = scenarios_from_json(scenario.dump());
+    } catch (const ConfigError& e) {
+        throw ConfigError("scenario." + e.field(), e.value(), e.why());
+    }
+    r.setup = setup_from_json(hunt.dump(), std::move(scenarios.front()));
+    r.schedule = schedule_from_json(schedule.dump());
     return r;
 }
 

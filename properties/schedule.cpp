@@ -1,11 +1,12 @@
 #include "properties/schedule.hpp"
 
 #include <algorithm>  // std::max, std::sort
-#include <cmath>      // std::llround, std::isfinite
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/json_input.hpp"
+#include "model/json_object.hpp"
 #include "model/rng.hpp"
 #include "model/workload.hpp"
 #include "statemachines/config_error.hpp"
@@ -16,7 +17,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 double ms(Duration d) { return static_cast<double>(d.us()) / 1e3; }
-Duration from_ms(double v) { return Duration::micros(std::llround(v * 1e3)); }
 }  // namespace
 
 Time Schedule::trigger_end() const {
@@ -41,7 +41,7 @@ Duration HuntSetup::background_length() const {
 void HuntSetup::validate() const {
     scenario.validate();
     constexpr std::string_view s = "hunt";
-    require(background_rate_per_s > 0.0 && background_rate_per_s <= 1e6, s, "background_rate_per_s",
+    require(background_rate_per_s > 0.0 && background_rate_per_s <= kMaxBackgroundRate, s, "background_rate_per_s",
             background_rate_per_s, "must be in (0, 1e6]");
     require(trigger_window >= Duration::zero(), s, "trigger_window", trigger_window, "must not be negative");
     require(max_trigger_length > Duration::zero(), s, "max_trigger_length", max_trigger_length, "must be positive");
@@ -97,6 +97,19 @@ Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule) {
     return s;
 }
 
+ResourceEstimate estimate_hunt_run(const HuntSetup& setup, std::uint64_t largest_bursts) {
+    // The background as the Poisson stream it is; the bursts at one instant on top.
+    Scenario s = setup.scenario;
+    s.workload = WorkloadConfig{};
+    s.workload.kind = WorkloadKind::Poisson;
+    s.workload.rate_per_second = setup.background_rate_per_s;
+    s.workload.requests = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(setup.background_rate_per_s * static_cast<double>(setup.background_length().us()) / 1e6));
+    ResourceEstimate e = estimate_resources(s, largest_bursts);
+    e.bytes += static_cast<double>(e.requests * sizeof(Time));  // the arrival list a hunt builds
+    return e;
+}
+
 Scenario healthy_scenario(const HuntSetup& setup) {
     Scenario s = with_arrivals(setup, background(setup), "+healthy");
     s.faults = FaultSchedule{};
@@ -145,56 +158,45 @@ std::string schedule_to_json(const Schedule& schedule) {
     return j.dump(2);
 }
 
-namespace {
-
-const json& field(const json& j, const std::string& path, const char* key) {
-    if (!j.is_object() || !j.contains(key)) throw ConfigError(path + "." + key, "null", "is required");
-    return j.at(key);
-}
-double number(const json& j, const std::string& path, const char* key, double lo, double hi) {
-    const json& v = field(j, path, key);
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < lo || v.get<double>() > hi)
-        throw ConfigError(path + "." + key, v.dump(), fmt::format("must be a number in [{:g}, {:g}]", lo, hi));
-    return v.get<double>();
-}
-
-}  // namespace
-
 Schedule schedule_from_json(const std::string& text) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError("schedule", "(text)", e.what());
-    }
+    const nlohmann::json j = parse_json_strictly(text);
+    JsonObject o(j, "schedule");
     Schedule s;
-    const json& bursts = field(j, "schedule", "bursts");
-    const json& faults = field(j, "schedule", "faults");
-    if (!bursts.is_array()) throw ConfigError("schedule.bursts", bursts.dump(), "must be an array");
-    if (!faults.is_array()) throw ConfigError("schedule.faults", faults.dump(), "must be an array");
+    const nlohmann::json& bursts = o.required("bursts", "an array (may be empty)");
+    const nlohmann::json& faults = o.required("faults", "an array (may be empty)");
+    if (!bursts.is_array()) o.fail("bursts", bursts, "must be an array");
+    if (!faults.is_array()) o.fail("faults", faults, "must be an array");
+    // A hunt's schedules hold a handful of triggers; a thousand is far beyond any shrunk one.
+    if (bursts.size() > kMaxTriggers) o.fail("bursts", nlohmann::json(bursts.size()), fmt::format("at most {} bursts", kMaxTriggers));
+    if (faults.size() > kMaxTriggers) o.fail("faults", nlohmann::json(faults.size()), fmt::format("at most {} faults", kMaxTriggers));
     for (std::size_t i = 0; i < bursts.size(); ++i) {
-        const std::string p = fmt::format("schedule.bursts[{}]", i);
-        Burst b;
-        b.start = Time::at(from_ms(number(bursts[i], p, "start_ms", 0, 1e9)));
-        b.size = static_cast<std::uint32_t>(number(bursts[i], p, "size", 1, 1e8));
-        b.spread = from_ms(number(bursts[i], p, "spread_ms", 0, 1e9));
-        s.bursts.push_back(b);
+        JsonObject b(bursts[i], fmt::format("schedule.bursts[{}]", i));
+        Burst burst;
+        b.required("start_ms", "");
+        b.required("size", "");
+        b.required("spread_ms", "");
+        b.time("start_ms", burst.start);
+        b.integer("size", burst.size, 1, 100'000'000);
+        b.millis("spread_ms", burst.spread);
+        b.finish();
+        s.bursts.push_back(burst);
     }
     for (std::size_t i = 0; i < faults.size(); ++i) {
-        const std::string p = fmt::format("schedule.faults[{}]", i);
-        FaultWindow f;
-        const json& kind = field(faults[i], p, "kind");
-        const std::string k = kind.is_string() ? kind.get<std::string>() : "";
-        if (k == "outage") f.kind = FaultKind::Outage;
-        else if (k == "latency_spike") f.kind = FaultKind::LatencySpike;
-        else if (k == "capacity_drop") f.kind = FaultKind::CapacityDrop;
-        else if (k == "error_rate") f.kind = FaultKind::ErrorRate;
-        else throw ConfigError(p + ".kind", kind.dump(), "must be one of outage, latency_spike, capacity_drop, error_rate");
-        f.start = Time::at(from_ms(number(faults[i], p, "start_ms", 0, 1e9)));
-        f.length = from_ms(number(faults[i], p, "length_ms", 0.001, 1e9));
-        f.strength = number(faults[i], p, "strength", 0, 1000);
-        s.faults.push_back(f);
+        JsonObject f(faults[i], fmt::format("schedule.faults[{}]", i));
+        FaultWindow w;
+        f.required("kind", "outage, latency_spike, capacity_drop or error_rate");
+        for (const char* key : {"start_ms", "length_ms", "strength"}) f.required(key, "");
+        f.choice("kind", w.kind, Names<FaultKind>{{"outage", FaultKind::Outage},
+                                                  {"latency_spike", FaultKind::LatencySpike},
+                                                  {"capacity_drop", FaultKind::CapacityDrop},
+                                                  {"error_rate", FaultKind::ErrorRate}});
+        f.time("start_ms", w.start);
+        f.millis("length_ms", w.length);
+        f.number("strength", w.strength, 0, 1000);
+        f.finish();
+        s.faults.push_back(w);
     }
+    o.finish();
     FaultSchedule{s.faults}.validate();
     return s;
 }
@@ -214,25 +216,34 @@ std::string setup_to_json(const HuntSetup& h) {
 }
 
 HuntSetup setup_from_json(const std::string& text, Scenario scenario) {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError("hunt", "(text)", e.what());
-    }
+    const nlohmann::json j = parse_json_strictly(text);
+    JsonObject o(j, "hunt");
     HuntSetup h;
     h.scenario = std::move(scenario);
-    h.background_rate_per_s = number(j, "hunt", "background_rate_per_s", 1e-9, 1e6);
-    h.trigger_window = from_ms(number(j, "hunt", "trigger_window_ms", 0, 1e9));
-    h.max_trigger_length = from_ms(number(j, "hunt", "max_trigger_length_ms", 0.001, 1e9));
-    h.max_burst_size = static_cast<std::uint32_t>(number(j, "hunt", "max_burst_size", 1, 1e8));
-    h.recovery_within = from_ms(number(j, "hunt", "recovery_within_ms", 0, 1e9));
-    h.recovery_measure = from_ms(number(j, "hunt", "recovery_measure_ms", 0.001, 1e9));
-    h.recovery_fraction = number(j, "hunt", "recovery_fraction", 1e-9, 1);
-    h.storm_window = from_ms(number(j, "hunt", "storm_window_ms", 0.001, 1e9));
-    h.storm_budget = number(j, "hunt", "storm_budget", 0, 1e6);
-    h.storm_reserve = number(j, "hunt", "storm_reserve", 0, 1e9);
-    h.validate();
+    // Every key is required: a replay file must say what it ran, not lean on today's defaults.
+    for (const char* key : {"background_rate_per_s", "trigger_window_ms", "max_trigger_length_ms", "max_burst_size",
+                            "recovery_within_ms", "recovery_measure_ms", "recovery_fraction", "storm_window_ms",
+                            "storm_budget", "storm_reserve"})
+        o.required(key, "");
+    o.number("background_rate_per_s", h.background_rate_per_s, 1e-9, kMaxBackgroundRate);
+    o.millis("trigger_window_ms", h.trigger_window);
+    o.millis("max_trigger_length_ms", h.max_trigger_length);
+    o.integer("max_burst_size", h.max_burst_size, 1, 100'000'000);
+    o.millis("recovery_within_ms", h.recovery_within);
+    o.millis("recovery_measure_ms", h.recovery_measure);
+    o.number("recovery_fraction", h.recovery_fraction, 1e-9, 1);
+    o.millis("storm_window_ms", h.storm_window);
+    o.number("storm_budget", h.storm_budget, 0, 1e6);
+    o.number("storm_reserve", h.storm_reserve, 0, 1e9);
+    o.finish();
+    try {
+        h.validate();
+    } catch (const ConfigError& e) {
+        // "hunt.max_trigger_length": the file's key has the unit.
+        const std::string& f = e.field();
+        const bool duration = f.ends_with("window") || f.ends_with("length") || f.ends_with("within") || f.ends_with("measure");
+        throw ConfigError(duration ? e.field() + "_ms" : e.field(), e.value(), e.why());
+    }
     return h;
 }
 

@@ -2,15 +2,23 @@
 // over steady background traffic. A schedule plus a hunt setup is a complete, replayable run.
 #pragma once
 
-#include <cstdint>  // std::uint32_t
+#include <cstdint>     // std::uint32_t
+#include <functional>  // std::function
 #include <string>   // std::string
 #include <vector>   // std::vector
 
 #include "model/faults.hpp"
+#include "model/resource_budget.hpp"
+#include "model/resource_estimate.hpp"
+#include "model/run_options.hpp"
 #include "model/scenario.hpp"
 #include "model/time.hpp"
 
 namespace cascadelab::properties {
+
+// Bounds on what a schedule or a hunt setup may hold (a replay file is read within them).
+inline constexpr std::size_t kMaxTriggers = 1000;       // bursts, and fault windows, per schedule
+inline constexpr double kMaxBackgroundRate = 1e6;      // requests per second
 
 struct Burst {
     Time start;
@@ -48,6 +56,11 @@ struct HuntSetup {
     Duration storm_window = Duration::seconds(10);
     double storm_budget = 0.2;
     double storm_reserve = 100.0;
+    // What each of the hunt's runs may spend (not part of a replay file: it changes no result,
+    // only whether a run too large is refused).
+    ResourceBudget budget;
+    // Called as each of its runs goes (may be empty): a long run reports progress too.
+    std::function<void(const RunProgress&)> run_progress;
 
     // Background traffic runs until every trigger could have ended and recovery been measured.
     Duration background_length() const;
@@ -58,6 +71,10 @@ struct HuntSetup {
 // place of the scenario's own — the schedule is the trigger, the scenario the configuration
 // (so a hunt on `metastable-naive` searches for the smallest trigger, not around its spike).
 Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule);
+// What one of the hunt's runs may cost at most: its background and the largest schedule the
+// generators can draw (bursts, all at once). Computed without drawing the background.
+ResourceEstimate estimate_hunt_run(const HuntSetup& setup, std::uint64_t largest_bursts);
+
 // The same without triggers: the healthy reference.
 Scenario healthy_scenario(const HuntSetup& setup);
 

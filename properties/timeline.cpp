@@ -166,7 +166,7 @@ RecordedRun record_run(std::string_view property, const HuntSetup& setup, const 
     std::unique_ptr<RunObserver> check = make_observer(property, setup, found);
     Recorder recorder(check.get());
     TraceRecorder trace(true);
-    const RunMetrics m = run_scenario(s, RunOptions{&recorder, &trace});
+    const RunMetrics m = run_scenario(s, RunOptions{}.with_observer(&recorder).with_trace(&trace).with_budget(setup.budget).with_progress(setup.run_progress));
 
     RecordedRun out;
     out.violation = violation ? violation : found;

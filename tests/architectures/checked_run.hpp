@@ -44,7 +44,7 @@ private:
 inline RunMetrics checked_run(const Scenario& scenario) {
     BookkeepingObserver observer;
     observer.event = scenario.architecture == Architecture::Event;
-    RunMetrics m = run_scenario(scenario, RunOptions{&observer, nullptr});
+    RunMetrics m = run_scenario(scenario, RunOptions{}.with_observer(&observer));
     EXPECT_EQ(observer.first_failure, "") << scenario.name;
     EXPECT_EQ(m.unhandled_events, 0u) << scenario.name;
     EXPECT_EQ(m.settled() + m.unfinished, m.requests) << scenario.name;

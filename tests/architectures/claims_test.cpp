@@ -1,4 +1,4 @@
-// The articles' claims, each its own test on the presets (DESIGN.md lists them), and the
+// The articles' claims, each its own test on the presets (docs/experiments.md lists them), and the
 // bookkeeping of every preset run.
 #include <gtest/gtest.h>
 

@@ -39,8 +39,8 @@ RC_GTEST_PROP(Determinism, TracesAreEqualForEqualSeeds, (std::uint64_t seed)) {
     Scenario s = preset(name)->front();
     s.seed = seed;
     TraceRecorder a(true), b(true);
-    run_scenario(s, RunOptions{nullptr, &a});
-    run_scenario(s, RunOptions{nullptr, &b});
+    run_scenario(s, RunOptions{}.with_trace(&a));
+    run_scenario(s, RunOptions{}.with_trace(&b));
     RC_ASSERT(a.size() > 0u);
     RC_ASSERT(a.hash() == b.hash());
 }

@@ -111,5 +111,76 @@ TEST(EventSystem, AProcessingTimeoutLetsTheConsumerGo) {
     EXPECT_EQ(m.ok(), 0u);
 }
 
+// A service with an exact latency and no failures, for counting what the queue does.
+Scenario exact_event(std::uint64_t burst, std::uint32_t consumers, Duration latency) {
+    Scenario s = plain_event(burst, consumers);
+    s.downstream.base_latency = latency;
+    s.downstream.jitter = Duration::zero();
+    s.downstream.failure_probability = 0.0;
+    return s;
+}
+
+std::uint64_t dead_letters(const RunMetrics& m, DeadLetterReason why) {
+    return m.dead_letters_by_reason[static_cast<std::size_t>(why)];
+}
+
+// RabbitMQ's default overflow: the oldest message leaves (dead-lettered, reason maxlen).
+TEST(EventSystem, DropHeadEvictsTheOldestMessages) {
+    Scenario s = exact_event(100, 1, 5_ms);
+    s.event.queue_capacity = 10;
+    s.event.overflow = QueueOverflow::DropHead;
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.outcome(Outcome::Dropped), 0u);
+    EXPECT_EQ(dead_letters(m, DeadLetterReason::MaxLength), 89u);  // 2 .. 90 made room for 12 .. 100
+    EXPECT_EQ(m.ok(), 11u);
+}
+
+TEST(EventSystem, RejectPublishDlxDeadLettersTheRefusedOnes) {
+    Scenario s = exact_event(100, 1, 5_ms);
+    s.event.queue_capacity = 10;
+    s.event.overflow = QueueOverflow::RejectPublishDlx;
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.outcome(Outcome::Dropped), 0u);
+    EXPECT_EQ(dead_letters(m, DeadLetterReason::MaxLength), 89u);
+    EXPECT_EQ(m.ok(), 11u);
+}
+
+// RabbitMQ x-message-ttl: one consumer takes one message per 10 ms; at 50 ms the head is 50 ms
+// old and everything left has expired.
+TEST(EventSystem, MessagesPastTheirTtlAreDeadLetteredAtTheHead) {
+    Scenario s = exact_event(20, 1, 10_ms);
+    s.event.message.ttl = 50_ms;
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.ok(), 5u);
+    EXPECT_EQ(dead_letters(m, DeadLetterReason::Expired), 15u);
+}
+
+// SQS: work that outlasts the visibility timeout is delivered again while it runs, until the
+// receive count passes maxReceiveCount.
+TEST(EventSystem, AVisibilityTimeoutShorterThanTheWorkDeliversDuplicatesUntilTheDlq) {
+    Scenario s = exact_event(10, 2, 30_ms);
+    s.event.attempt_timeout = Duration::zero();
+    s.event.message = MessageConfig::sqs(3, 20_ms);
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.ok(), 0u);
+    EXPECT_EQ(dead_letters(m, DeadLetterReason::DeliveryLimit), 10u);
+    EXPECT_EQ(m.duplicate_deliveries, 20u);  // each message delivered twice more while in the works
+    EXPECT_EQ(m.attempts, 30u);
+    s.event.message = MessageConfig::sqs(3, 50_ms);  // long enough: no duplicates
+    const RunMetrics fine = checked_run(s);
+    EXPECT_EQ(fine.ok(), 10u);
+    EXPECT_EQ(fine.duplicate_deliveries, 0u);
+}
+
+// A poison message (a fatal error) is rejected without requeue: dead-lettered at its first delivery.
+TEST(EventSystem, FatalErrorsAreDeadLetteredAtOnce) {
+    Scenario s = plain_event(30, 4);
+    s.faults = FaultSchedule({FaultWindow{FaultKind::ErrorRate, Time{}, 3600_s, 1.0}});
+    s.downstream.fatal_fraction = 1.0;
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(dead_letters(m, DeadLetterReason::Rejected), 30u);
+    EXPECT_EQ(m.attempts, 30u);
+}
+
 }  // namespace
 }  // namespace cascadelab

@@ -127,5 +127,54 @@ TEST(RpcSystem, AHorizonStopsTheRunAndCountsWhatIsLeft) {
     EXPECT_EQ(m.settled() + m.unfinished, 2000u);
 }
 
+// gRPC A6 pushback: the server's "do not retry" ends each request after its first attempt.
+TEST(RpcSystem, APushbackStopEndsTheRequestAtItsFirstFailure) {
+    Scenario s = plain_rpc(20, 10_ms);
+    s.faults = FaultSchedule({FaultWindow{FaultKind::ErrorRate, Time{}, 10_s, 1.0}});
+    s.downstream.pushback = {PushbackPolicy::When::OnAnyFailure, Pushback::stop()};
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.attempts, 20u);
+    EXPECT_EQ(m.pushbacks, 20u);
+    EXPECT_EQ(m.outcome(Outcome::Error), 20u);
+    s.rpc.retry.honor_pushback = false;  // a client that ignores it retries as before
+    EXPECT_EQ(checked_run(s).attempts, 80u);
+}
+
+TEST(RpcSystem, APushbackDelaySpacesTheRetries) {
+    Scenario s = plain_rpc(5, 1_s);
+    s.faults = FaultSchedule({FaultWindow{FaultKind::ErrorRate, Time{}, 60_s, 1.0}});
+    s.downstream.pushback = {PushbackPolicy::When::OnAnyFailure, Pushback::retry_after(200_ms)};
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.attempts, 20u);
+    EXPECT_GE(m.latency.p50(), 600_ms);  // three waits of 200 ms, whatever the backoff said
+}
+
+TEST(RpcSystem, FatalErrorsAreNotRetried) {
+    Scenario s = plain_rpc(30, 10_ms);
+    s.faults = FaultSchedule({FaultWindow{FaultKind::ErrorRate, Time{}, 10_s, 1.0}});
+    s.downstream.fatal_fraction = 1.0;
+    const RunMetrics m = checked_run(s);
+    EXPECT_EQ(m.attempts, 30u);
+    EXPECT_EQ(m.fatal_errors, 30u);
+    EXPECT_EQ(m.outcome(Outcome::Error), 30u);
+}
+
+// A full service refuses as throttled: AWS's 2026 quota charges such a retry 5, not 14.
+TEST(RpcSystem, AFullServiceThrottlesAndTheQuotaChargesThrottlesLess) {
+    Scenario s = plain_rpc(1, 1_ms);
+    s.workload.burst_size = 200;
+    s.downstream.capacity = 1;
+    s.downstream.failure_probability = 0.0;
+    s.rpc.retry_budget = RetryBudgetConfig::aws_2026();
+    s.rpc.retry_budget->initial_quota = 140;
+    const RunMetrics m = checked_run(s);
+    EXPECT_GT(m.throttled_attempts, 100u);
+    EXPECT_GE(m.retries, 28u);  // 140 / 5, and the refunds of retries that succeeded
+    s.rpc.retry_budget->throttle_cost = 14;  // charged like an error: 140 / 14
+    const RunMetrics dear = checked_run(s);
+    EXPECT_LE(dear.retries, 12u);
+    EXPECT_GE(dear.retries, 10u);
+}
+
 }  // namespace
 }  // namespace cascadelab

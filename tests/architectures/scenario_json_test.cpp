@@ -38,6 +38,49 @@ TEST(ScenarioJson, MaxRetriesIsPollysCount) {
     EXPECT_EQ(s.rpc.retry.max_attempts, 3u);
 }
 
+// Every peer knob docs/state-machines.md lists reaches the machines' configurations.
+TEST(ScenarioJson, PeerKnobsReachTheConfigurations) {
+    const Scenario r = scenarios_from_json(R"({"name": "x", "architecture": "rpc", "workload": {"kind": "burst"},
+        "downstream": {"fatal_fraction": 0.1, "pushback": {"when": "on_refusal", "retry_after_ms": 250}},
+        "rpc": {"breaker": {"preset": "polly", "failure_ratio": 0.3, "sampling_duration_ms": 10000,
+                            "minimum_number_of_calls": 20, "wait_growth": "linear_in_failures",
+                            "wait_per_failure_ms": 100, "max_wait_in_open_state_ms": 60000,
+                            "record": {"throttled": "ignored"}, "initial_state": "forced_open"},
+                "retry": {"retry_on": {"throttled": false, "fatal_error": true}, "honor_pushback": false,
+                          "throttle_backoff_base_ms": 1000, "backoff": {"kind": "aws_legacy", "jitter": "envoy_modulo"}},
+                "retry_budget": {"policy": "aws", "throttle_cost": 7}}})").front();
+    EXPECT_EQ(r.downstream.fatal_fraction, 0.1);
+    EXPECT_EQ(r.downstream.pushback.when, PushbackPolicy::When::OnRefusal);
+    EXPECT_EQ(r.downstream.pushback.advice.after, Duration::millis(250));
+    const CircuitBreakerConfig& b = *r.rpc.breaker;
+    EXPECT_EQ(b.model, BreakerModel::Polly);
+    EXPECT_EQ(b.failure_ratio, 0.3);
+    EXPECT_EQ(b.sampling_duration, Duration::seconds(10));
+    EXPECT_EQ(b.wait_growth, OpenWaitGrowth::LinearInFailures);
+    EXPECT_EQ(b.record.throttled, CallVerdict::Ignored);
+    EXPECT_EQ(b.initial_state, BreakerState::ForcedOpen);
+    EXPECT_FALSE(r.rpc.retry.retry_on.throttled);
+    EXPECT_TRUE(r.rpc.retry.retry_on.fatal_error);
+    EXPECT_FALSE(r.rpc.retry.honor_pushback);
+    EXPECT_EQ(r.rpc.retry.backoff.kind, BackoffKind::AwsLegacy);
+    EXPECT_EQ(r.rpc.retry_budget->throttle_cost, 7u);
+
+    const Scenario e = scenarios_from_json(R"({"name": "x", "architecture": "event", "workload": {"kind": "burst"},
+        "event": {"overflow": "drop_head", "message": {"preset": "rabbitmq", "delivery_limit": 2, "ttl_ms": 5000,
+                  "requeue_on": {"fatal_error": false}}}})").front();
+    EXPECT_EQ(e.event.overflow, QueueOverflow::DropHead);
+    EXPECT_EQ(e.event.message.max_deliveries, 3u);  // a limit of 2 returns: 3 deliveries
+    EXPECT_EQ(e.event.message.ttl, Duration::seconds(5));
+    EXPECT_EQ(e.event.message.retry_mode, RetryMode::NonBlocking);
+    const Scenario u = scenarios_from_json(R"({"name": "x", "architecture": "event", "workload": {"kind": "burst"},
+        "event": {"message": {"preset": "sqs", "max_deliveries": "unlimited", "visibility_timeout_ms": 2000}}})").front();
+    EXPECT_FALSE(u.event.message.limited());
+    EXPECT_EQ(u.event.message.visibility_timeout, Duration::seconds(2));
+    // And back: the file written says the same.
+    EXPECT_EQ(scenario_to_json(scenarios_from_json(scenario_to_json(u)).front()), scenario_to_json(u));
+    EXPECT_EQ(scenario_to_json(scenarios_from_json(scenario_to_json(r)).front()), scenario_to_json(r));
+}
+
 TEST(ScenarioJson, AnArrayHoldsSeveralScenarios) {
     const auto v = scenarios_from_json(R"([{"name": "a", "architecture": "rpc", "workload": {"kind": "burst"}},
                                            {"name": "b", "architecture": "event", "workload": {"kind": "burst"}}])");
@@ -65,7 +108,7 @@ const std::vector<Malformed>& malformed() {
     static const std::vector<Malformed> cases{
         {"unknown top-level key", rpc(R"("retries": 3)"), "retries = 3: unknown key"},
         {"unknown nested key", rpc(R"("rpc": {"retry": {"max_attempt": 3}})"), "rpc.retry.max_attempt = 3: unknown key"},
-        {"negative seed", rpc(R"("seed": -1)"), "seed = -1: must be in [0, 18446744073709551615]"},
+        {"negative seed", rpc(R"("seed": -1)"), "seed = -1: must be a whole number in [0, 18446744073709551615]"},
         {"unknown architecture", R"({"name": "t", "architecture": "grpc", "workload": {"kind": "burst"}})",
          "architecture = \"grpc\": must be one of rpc, event"},
         {"missing architecture", R"({"name": "t", "workload": {"kind": "burst"}})",
@@ -74,24 +117,24 @@ const std::vector<Malformed>& malformed() {
          "downstream.failure_probability = 1.5: must be in [0, 1]"},
         {"negative latency", rpc(R"("downstream": {"base_latency_ms": -8})"),
          "downstream.base_latency_ms = -8: must not be negative"},
-        {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be in [1, 100000]"},
+        {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be a whole number in [1, 100000]"},
         {"zero attempts", rpc(R"("rpc": {"retry": {"max_attempts": 0}})"),
-         "rpc.retry.max_attempts = 0: must be in [1, 100]"},
+         "rpc.retry.max_attempts = 0: must be a whole number in [1, 100]"},
         {"string for a number", rpc(R"("rpc": {"retry": {"max_attempts": "4"}})"),
-         "rpc.retry.max_attempts = \"4\": must be a whole number"},
+         "rpc.retry.max_attempts = \"4\": must be a whole number in [1, 100]"},
         {"fraction for a count", event(R"("event": {"queue_capacity": 10.5})"),
-         "event.queue_capacity = 10.5: must be a whole number"},
+         "event.queue_capacity = 10.5: must be a whole number in [1, 100000000]"},
         {"attempts and retries both", rpc(R"("rpc": {"retry": {"max_attempts": 4, "max_retries": 3}})"),
          "rpc.retry.max_retries = 3: give max_attempts (counts the first call) or max_retries, not both"},
         {"unknown jitter", rpc(R"("rpc": {"retry": {"backoff": {"jitter": "fullest"}}})"),
          "rpc.retry.backoff.jitter = \"fullest\": must be one of none, full, equal, decorrelated, proportional, "
-         "polly_decorrelated_v2"},
-        {"cap below base", rpc(R"("rpc": {"retry": {"backoff": {"base_ms": 50, "cap_ms": 10}}})"),
-         "rpc.retry.backoff.cap_ms = 10ms: must be at least base"},
+         "polly_decorrelated_v2, envoy_modulo"},
+        {"negative cap", rpc(R"("rpc": {"retry": {"backoff": {"base_ms": 50, "cap_ms": -10}}})"),
+         "rpc.retry.backoff.cap_ms = -10: must not be negative"},
         {"zero failure threshold", rpc(R"("rpc": {"breaker": {"failure_rate_threshold": 0}})"),
          "rpc.breaker.failure_rate_threshold = 0: must be in (0, 100] percent"},
         {"unknown breaker preset", rpc(R"("rpc": {"breaker": {"preset": "hystrix"}})"),
-         "rpc.breaker.preset = \"hystrix\": must be one of resilience4j, polly, tutorial"},
+         "rpc.breaker.preset = \"hystrix\": must be one of resilience4j, polly, polly_v7, tutorial"},
         {"bad unbounded spelling", rpc(R"("rpc": {"bulkhead": {"max_wait_duration_ms": "forever"}})"),
          "rpc.bulkhead.max_wait_duration_ms = \"forever\": must be milliseconds or \"unbounded\""},
         {"unknown workload", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "sine"}})",
@@ -109,11 +152,34 @@ const std::vector<Malformed>& malformed() {
         {"budget key of another policy", rpc(R"("rpc": {"retry_budget": {"policy": "grpc", "ttl_ms": 1000}})"),
          "rpc.retry_budget.ttl_ms = 1000: unknown key"},
         {"zero deliveries", event(R"("event": {"message": {"max_deliveries": 0}})"),
-         "event.message.max_deliveries = 0: must be in [1, 1000]"},
+         "event.message.max_deliveries = 0: must be a whole number in [1, 1000000]"},
+        {"deliveries and delivery limit both", event(R"("event": {"message": {"max_deliveries": 3, "delivery_limit": 2}})"),
+         "event.message.delivery_limit = 2: give max_deliveries (counts the first delivery) or delivery_limit "
+         "(RabbitMQ: returns), not both"},
+        {"unknown overflow", event(R"("event": {"overflow": "drop-tail"})"),
+         "event.overflow = \"drop-tail\": must be one of drop_head, reject_publish, reject_publish_dlx"},
+        {"visibility beyond SQS's 12 h", event(R"("event": {"message": {"visibility_timeout_ms": 43300000}})"),
+         "event.message.visibility_timeout_ms = 43300s: must be in [0, 12h] (SQS)"},
+        {"Polly break below 500 ms", rpc(R"("rpc": {"breaker": {"preset": "polly", "wait_duration_in_open_state_ms": 499}})"),
+         "rpc.breaker.wait_duration_in_open_state_ms = 499ms: must be in [500ms, 1 day] (Polly)"},
+        {"half-open as initial state", rpc(R"("rpc": {"breaker": {"initial_state": "half_open"}})"),
+         "rpc.breaker.initial_state = \"half_open\": must be one of closed, open, forced_open, disabled, metrics_only"},
+        {"unknown verdict", rpc(R"("rpc": {"breaker": {"record": {"timeout": "maybe"}}})"),
+         "rpc.breaker.record.timeout = \"maybe\": must be one of success, failure, ignored"},
+        {"unordered wait steps",
+         rpc(R"("rpc": {"breaker": {"wait_growth": "steps_by_failure_rate", "max_wait_in_open_state_ms": 90000,)"
+             R"( "wait_steps": [{"min_failure_rate": 80, "wait_ms": 1000}, {"min_failure_rate": 50, "wait_ms": 2000}]}})"),
+         "rpc.breaker.wait_steps[1].min_failure_rate = 50: must be above the step before it (steps ascend)"},
+        {"pushback with a delay and a stop", rpc(R"("downstream": {"pushback": {"when": "on_refusal", "stop": true, "retry_after_ms": 5}})"),
+         "downstream.pushback.retry_after_ms = null: give either retry_after_ms (a delay) or stop: true"},
+        {"fatal fraction above 1", rpc(R"("downstream": {"fatal_fraction": 1.5})"),
+         "downstream.fatal_fraction = 1.5: must be in [0, 1]"},
+        {"fractional Finagle minimum", rpc(R"("rpc": {"retry_budget": {"policy": "finagle", "min_retries_per_second": 0.5}})"),
+         "rpc.retry_budget.min_retries_per_second = 0.5: must be a whole number >= 0 (Finagle: an Int)"},
         {"object expected", rpc(R"("downstream": [1, 2])"), "downstream = [1,2]: must be an object"},
         {"empty name", R"({"name": "", "architecture": "rpc", "workload": {"kind": "burst"}})",
          "name = \"\": must not be empty"},
-        {"not JSON", R"({"name": "t",)", "(json) = (text): parse error at line 1, column 14: syntax error while "
+        {"not JSON", R"({"name": "t",)", "(line 1, column 14) = (text): syntax error while "
                                           "parsing object key - unexpected end of input; expected string literal"},
     };
     return cases;
@@ -138,7 +204,7 @@ TEST(ScenarioJson, AnErrorInAnArrayNamesTheScenarioIndex) {
                                 {"name": "b", "architecture": "rpc", "workload": {"kind": "burst", "bursts": 0}}])");
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be in [1, 100000000]");
+        EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be a whole number in [1, 100000000]");
     }
 }
 

@@ -55,8 +55,8 @@ TEST(ParallelRuns, ResultsDoNotDependOnTheThreadCount) {
         s.seed += static_cast<std::uint64_t>(k);
         jobs.push_back(s);
     }
-    const auto one = cli::run_all(jobs, 1);
-    const auto two = cli::run_all(jobs, 2);
+    const auto one = cli::run_all(jobs, 1, RunOptions{});
+    const auto two = cli::run_all(jobs, 2, RunOptions{});
     ASSERT_EQ(one.size(), two.size());
     for (std::size_t i = 0; i < one.size(); ++i)
         EXPECT_EQ(cli::render_csv({one[i]}), cli::render_csv({two[i]})) << i;

@@ -1,4 +1,4 @@
-// The downstream service's overload model, checked against the formulas of DESIGN.md.
+// The downstream service's overload model, checked against the formulas in docs/model.md.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -18,7 +18,7 @@ DownstreamConfig exact() {
 
 TEST(Downstream, BelowTheKneeLatencyIsTheBaseAndFailuresTheBaseRate) {
     const FaultSchedule none;
-    Downstream d(exact(), none, Rng(1), Rng(2));
+    Downstream d(exact(), none, Rng(1), Rng(2), Rng(3));
     const AttemptPlan p = d.start(Time{});
     EXPECT_EQ(p.latency, 8_ms);
     EXPECT_DOUBLE_EQ(p.load, 0.5);  // max(0.5, 1/25)
@@ -27,7 +27,7 @@ TEST(Downstream, BelowTheKneeLatencyIsTheBaseAndFailuresTheBaseRate) {
 
 TEST(Downstream, AboveTheKneeLatencyGrowsFiftyMillisecondsPerUnitOfLoad) {
     const FaultSchedule none;
-    Downstream d(exact(), none, Rng(1), Rng(2));
+    Downstream d(exact(), none, Rng(1), Rng(2), Rng(3));
     AttemptPlan p;
     for (int i = 0; i < 50; ++i) p = d.start(Time{});  // the 50th sees load 50/25 = 2
     EXPECT_DOUBLE_EQ(p.load, 2.0);
@@ -41,7 +41,7 @@ TEST(Downstream, AboveTheKneeLatencyGrowsFiftyMillisecondsPerUnitOfLoad) {
 // a fixed load (in-flight held at 50: load 2 -> p = 0.45).
 TEST(Downstream, FailureProbabilityFollowsTheLoadFactor) {
     const FaultSchedule none;
-    Downstream d(exact(), none, Rng(1), Rng(2));
+    Downstream d(exact(), none, Rng(1), Rng(2), Rng(3));
     for (int i = 0; i < 49; ++i) d.start(Time{});
     int failures = 0;
     constexpr int kDraws = 40'000;
@@ -54,7 +54,7 @@ TEST(Downstream, FailureProbabilityFollowsTheLoadFactor) {
 
 TEST(Downstream, FailuresAreCappedUnderExtremeLoad) {
     const FaultSchedule none;
-    Downstream d(exact(), none, Rng(1), Rng(2));
+    Downstream d(exact(), none, Rng(1), Rng(2), Rng(3));
     for (int i = 0; i < 999; ++i) d.start(Time{});  // load 40
     int failures = 0;
     for (int i = 0; i < 20'000; ++i) {
@@ -66,7 +66,7 @@ TEST(Downstream, FailuresAreCappedUnderExtremeLoad) {
 
 TEST(Downstream, JitterIsUniformBelowItsBound) {
     const FaultSchedule none;
-    Downstream d(DownstreamConfig::tutorial(), none, Rng(7), Rng(8));
+    Downstream d(DownstreamConfig::tutorial(), none, Rng(7), Rng(8), Rng(9));
     Duration lo = Duration::max(), hi = Duration::zero();
     for (int i = 0; i < 10'000; ++i) {
         const Duration l = d.start(Time{}).latency;
@@ -84,7 +84,7 @@ TEST(Downstream, CapacityRefusesAttemptsBeyondIt) {
     DownstreamConfig c = exact();
     c.capacity = 2;
     const FaultSchedule none;
-    Downstream d(c, none, Rng(1), Rng(2));
+    Downstream d(c, none, Rng(1), Rng(2), Rng(3));
     EXPECT_FALSE(d.start(Time{}).refused);
     EXPECT_FALSE(d.start(Time{}).refused);
     const AttemptPlan third = d.start(Time{});
@@ -100,7 +100,7 @@ TEST(Downstream, FaultsActOnlyInsideTheirWindow) {
                                 FaultWindow{FaultKind::Outage, Time::at(5_s), 1_s, 1.0},
                                 FaultWindow{FaultKind::ErrorRate, Time::at(7_s), 1_s, 1.0},
                                 FaultWindow{FaultKind::CapacityDrop, Time::at(9_s), 1_s, 0.2}});
-    Downstream d(exact(), faults, Rng(1), Rng(2));
+    Downstream d(exact(), faults, Rng(1), Rng(2), Rng(3));
     auto once = [&](Time t) {
         const AttemptPlan p = d.start(t);
         if (!p.refused) d.finish();
@@ -125,6 +125,79 @@ TEST(Downstream, ValidationNamesTheField) {
     } catch (const std::invalid_argument& e) {
         EXPECT_STREQ(e.what(), "downstream.failure_probability = 1.5: must be in [0, 1]");
     }
+}
+
+// An outage refuses like a dead server (a retryable error); a full service like one shedding load.
+TEST(Downstream, AnOutageRefusesWithAnErrorAndAFullServiceWithThrottling) {
+    DownstreamConfig c = exact();
+    c.capacity = 1;
+    const FaultSchedule faults({FaultWindow{FaultKind::Outage, Time::at(1_s), 1_s, 1.0}});
+    Downstream d(c, faults, Rng(1), Rng(2), Rng(3));
+    EXPECT_FALSE(d.start(Time{}).refused);
+    const AttemptPlan full = d.start(Time{});
+    EXPECT_TRUE(full.refused);
+    EXPECT_EQ(full.failure, AttemptOutcome::Throttled);
+    d.finish();
+    const AttemptPlan down = d.start(Time::at(1_s));
+    EXPECT_TRUE(down.refused);
+    EXPECT_EQ(down.failure, AttemptOutcome::Error);
+}
+
+TEST(Downstream, AboutTheFatalFractionOfFailuresAreFatalAndNoSuccessIs) {
+    DownstreamConfig c = exact();
+    c.failure_probability = 0.5;
+    c.fatal_fraction = 0.25;
+    const FaultSchedule none;
+    Downstream d(c, none, Rng(1), Rng(2), Rng(3));
+    int failures = 0, fatal = 0, fatal_successes = 0;
+    for (int i = 0; i < 40'000; ++i) {
+        const AttemptPlan p = d.start(Time{});
+        d.finish();
+        failures += p.fails ? 1 : 0;
+        fatal += p.fails && p.failure == AttemptOutcome::FatalError ? 1 : 0;
+        fatal_successes += !p.fails && p.failure == AttemptOutcome::FatalError ? 1 : 0;
+    }
+    EXPECT_EQ(fatal_successes, 0);
+    // 20 000 failures, p = 0.25: the standard deviation of the share is 0.003.
+    EXPECT_NEAR(static_cast<double>(fatal) / failures, 0.25, 0.015);
+}
+
+// The fatal draw has its own stream: turning it on leaves latencies and failures as they were.
+TEST(Downstream, TheFatalFractionNeverMovesTheOtherDraws) {
+    DownstreamConfig plain = DownstreamConfig::tutorial();
+    DownstreamConfig fatal = plain;
+    fatal.fatal_fraction = 0.5;
+    const FaultSchedule none;
+    Downstream a(plain, none, Rng(1), Rng(2), Rng(3));
+    Downstream b(fatal, none, Rng(1), Rng(2), Rng(3));
+    for (int i = 0; i < 1000; ++i) {
+        const AttemptPlan pa = a.start(Time{});
+        const AttemptPlan pb = b.start(Time{});
+        a.finish();
+        b.finish();
+        ASSERT_EQ(pa.latency, pb.latency);
+        ASSERT_EQ(pa.fails, pb.fails);
+    }
+}
+
+TEST(Downstream, PushbackComesWithTheFailuresItsPolicyNames) {
+    DownstreamConfig c = exact();
+    c.capacity = 1;
+    c.failure_probability = 1.0;
+    c.pushback = {PushbackPolicy::When::OnRefusal, Pushback::retry_after(300_ms)};
+    const FaultSchedule none;
+    Downstream d(c, none, Rng(1), Rng(2), Rng(3));
+    const AttemptPlan ran = d.start(Time{});
+    EXPECT_TRUE(ran.fails);
+    EXPECT_EQ(ran.pushback.kind, Pushback::Kind::None);  // a failure of work that ran: no advice
+    const AttemptPlan refused = d.start(Time{});
+    EXPECT_EQ(refused.pushback.kind, Pushback::Kind::RetryAfter);
+    EXPECT_EQ(refused.pushback.after, 300_ms);
+    d.finish();
+    c.pushback.when = PushbackPolicy::When::OnAnyFailure;
+    c.pushback.advice = Pushback::stop();
+    Downstream any(c, none, Rng(1), Rng(2), Rng(3));
+    EXPECT_EQ(any.start(Time{}).pushback.kind, Pushback::Kind::Stop);
 }
 
 }  // namespace

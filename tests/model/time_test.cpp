@@ -63,5 +63,45 @@ RC_GTEST_PROP(Duration, ShortFormIsExact, (std::int64_t raw)) {
     RC_ASSERT(static_cast<std::int64_t>(back + (back < 0 ? -0.5L : 0.5L)) == us);
 }
 
+// Saturation over the whole int64 range: the result is the exact sum, difference or product
+// whenever that fits, and the nearer end of the range otherwise — never a wrapped value.
+// The reference arithmetic is 128-bit (a GCC extension; __extension__ tells -Wpedantic so).
+__extension__ using Wide = __int128;
+Wide clamp128(Wide v) {
+    if (v > INT64_MAX) return INT64_MAX;
+    if (v < INT64_MIN) return INT64_MIN;
+    return v;
+}
+
+RC_GTEST_PROP(Duration, AdditionSaturatesInsteadOfWrapping, (std::int64_t a, std::int64_t b)) {
+    const Duration sum = Duration::micros(a) + Duration::micros(b);
+    RC_ASSERT(static_cast<Wide>(sum.us()) == clamp128(static_cast<Wide>(a) + b));
+}
+
+RC_GTEST_PROP(Duration, SubtractionSaturatesInsteadOfWrapping, (std::int64_t a, std::int64_t b)) {
+    const Duration diff = Duration::micros(a) - Duration::micros(b);
+    RC_ASSERT(static_cast<Wide>(diff.us()) == clamp128(static_cast<Wide>(a) - b));
+}
+
+RC_GTEST_PROP(Duration, MultiplicationSaturatesInsteadOfWrapping, (std::int64_t a, std::int64_t k)) {
+    const Duration product = Duration::micros(a) * k;
+    RC_ASSERT(static_cast<Wide>(product.us()) == clamp128(static_cast<Wide>(a) * k));
+}
+
+RC_GTEST_PROP(Time, AddingADurationSaturates, (std::int64_t t, std::int64_t d)) {
+    const Time later = Time::at(Duration::micros(t)) + Duration::micros(d);
+    RC_ASSERT(static_cast<Wide>(later.us()) == clamp128(static_cast<Wide>(t) + d));
+}
+
+TEST(Duration, TheEndsOfTheRangeStayPut) {
+    EXPECT_EQ(Duration::max() + 1_s, Duration::max());
+    EXPECT_EQ(Duration::min() - 1_s, Duration::min());
+    EXPECT_EQ(Duration::max() * 2, Duration::max());
+    EXPECT_EQ(Duration::max() * -2, Duration::min());
+    EXPECT_EQ(Duration::seconds(INT64_MAX / 1000), Duration::max());  // unit helpers saturate too
+    EXPECT_EQ(Time::at(10_s) + Duration::max(), Time::max());
+    EXPECT_EQ(fmt::format("{}", Time::max()), "inf");
+}
+
 }  // namespace
 }  // namespace cascadelab
