@@ -28,7 +28,7 @@
 #include "experiments/scenario_args.hpp"
 #include "experiments/stats.hpp"
 #include "model/run.hpp"
-#include "model/scenario_json.hpp"
+#include "model/scenario_override.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab::cli {
@@ -208,9 +208,11 @@ SweepPlan validate(const SweepArgs& a) {
         p.points = std::move(next);
     }
     for (const auto& values : p.points) {
-        Scenario s = base;
+        std::vector<Override> overrides;
+        for (std::size_t i = 0; i < p.params.size(); ++i) overrides.push_back(Override{p.params[i].key, values[i]});
+        Scenario s;
         try {
-            for (std::size_t i = 0; i < p.params.size(); ++i) s = with_override(s, p.params[i].key, values[i]);
+            s = with_overrides(base, overrides);
         } catch (const ConfigError& e) {
             throw BadInput(fmt::format("--param {}", e.what()));
         }

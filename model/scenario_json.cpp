@@ -752,60 +752,6 @@ std::string scenario_to_json(const Scenario& s) {
     return j.dump(2) + "\n";
 }
 
-Scenario with_override(const Scenario& s, std::string_view key, std::string_view value) {
-    ordered_json j = ordered_json::parse(scenario_to_json(s));
-    ordered_json* node = &j;
-    std::string walked;
-    std::size_t at = 0;
-    const std::string path{key};
-    while (at < path.size()) {
-        const std::size_t end = path.find_first_of(".[", at);
-        const std::string part = path.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        if (!part.empty()) {
-            walked += (walked.empty() ? "" : ".") + part;
-            if (!node->is_object() || !node->contains(part))
-                throw ConfigError(path, std::string{value},
-                                  fmt::format("no key {} in scenario {} (`cascadelab scenario show` lists them)", walked, s.name));
-            node = &(*node)[part];
-        }
-        if (end == std::string::npos) break;
-        if (path[end] == '[') {
-            const std::size_t close = path.find(']', end);
-            std::size_t index = 0;
-            try {
-                index = std::stoul(path.substr(end + 1, close - end - 1));
-            } catch (const std::exception&) {
-                throw ConfigError(path, std::string{value}, "an index must be a whole number, as in faults[0]");
-            }
-            if (close == std::string::npos || !node->is_array() || index >= node->size())
-                throw ConfigError(path, std::string{value}, fmt::format("no element {} in {}", index, walked));
-            node = &(*node)[index];
-            walked += fmt::format("[{}]", index);
-            at = close + 1;
-            if (at < path.size() && path[at] == '.') ++at;
-        } else {
-            at = end + 1;
-        }
-    }
-    if (node->is_object() || node->is_array())
-        throw ConfigError(path, std::string{value}, "names a section, not a value");
-    // The value as JSON when it is JSON (a number, true, "unbounded"), else as a string — which
-    // must be text: bytes that are not UTF-8 cannot be written into JSON at all.
-    try {
-        *node = parse_ordered_json_strictly(value);
-    } catch (const ConfigError&) {
-        *node = ordered_json(std::string{value});
-    }
-    std::string text;
-    try {
-        text = j.dump();
-    } catch (const nlohmann::json::type_error&) {
-        throw ConfigError(path, "(bytes)", "is not UTF-8 text");
-    }
-    std::vector<Scenario> out = scenarios_from_json(text);
-    return out.front();
-}
-
 std::vector<Scenario> load_scenarios(std::string_view preset_or_file) {
     if (auto p = preset(preset_or_file)) return *p;
     const std::string path{preset_or_file};

@@ -23,12 +23,6 @@ std::vector<Scenario> scenarios_from_json(std::string_view text);
 // scenarios_from_json(scenario_to_json(s)) gives s back.
 std::string scenario_to_json(const Scenario& s);
 
-// The scenario with one key set, by its path in the scenario file: "rpc.retry.max_attempts",
-// "faults[0].length_ms", "workload.burst_size". The value is read as JSON (a number, true,
-// "unbounded"), or as a string when it is not JSON. The result is validated like a file; a path
-// that is not in the scenario is a ConfigError naming it.
-Scenario with_override(const Scenario& s, std::string_view key, std::string_view value);
-
 // A preset name, or a path to a scenario file. Throws ConfigError ("FILE: field = value: why")
 // for bad content and std::runtime_error for a missing file or unknown preset.
 std::vector<Scenario> load_scenarios(std::string_view preset_or_file);

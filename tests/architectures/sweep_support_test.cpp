@@ -7,7 +7,7 @@
 #include "experiments/stats.hpp"
 #include "model/presets.hpp"
 #include "model/run.hpp"
-#include "model/scenario_json.hpp"
+#include "model/scenario_override.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -37,6 +37,25 @@ TEST(Override, RejectsUnknownPathsAndBadValuesNamingThem) {
     EXPECT_THROW(with_override(base, "rpc.retry.max_attempts", "0"), ConfigError);
     EXPECT_THROW(with_override(base, "faults[3].length_ms", "5"), ConfigError);
     EXPECT_THROW(with_override(base, "rpc.retry", "5"), ConfigError);
+}
+
+TEST(Override, RejectsMalformedPaths) {
+    const Scenario base = preset("rpc-safe")->front();
+    for (const char* path : {"", ".rpc.retry.max_attempts", "rpc..retry", "rpc.retry.", "faults[x].length_ms",
+                             "faults[0]length_ms", "faults[0", "faults[-1].length_ms", "faults[].length_ms"})
+        EXPECT_THROW(with_override(base, path, "5"), ConfigError) << path;
+}
+
+TEST(Override, AppliesAllOverridesBeforeValidating) {
+    // The low end alone above the default high end is refused; with the high end raised too, the
+    // pair is a valid range.
+    const Scenario base = preset("rpc-safe")->front();
+    ASSERT_LT(base.rpc.retry.backoff.proportional_high, 3.0);
+    const Scenario both = with_overrides(base, {{"rpc.retry.backoff.proportional_low", "3"},
+                                                {"rpc.retry.backoff.proportional_high", "4"}});
+    EXPECT_EQ(both.rpc.retry.backoff.proportional_low, 3.0);
+    EXPECT_EQ(both.rpc.retry.backoff.proportional_high, 4.0);
+    EXPECT_THROW(with_override(base, "rpc.retry.backoff.proportional_low", "3"), ConfigError);
 }
 
 TEST(Stats, StudentIntervalMatchesTheTable) {
