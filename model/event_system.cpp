@@ -1,9 +1,8 @@
 // The event-driven architecture on the simulator. Message and Consumer machines decide; this
 // file moves messages between the queue, the consumers and the downstream, and counts.
 //
-// Run to completion, as in the RPC system: a machine's effects that touch other machines or
-// free a message (requeue, dead-letter, a bulkhead permit) are queued in `deferred_` and carried
-// out after the machine's own event has finished.
+// The last stage's consumers call the service through the guarded call the RPC system uses too;
+// a machine's effects run to completion through the deferred-effects queue.
 #include "model/event_system.hpp"
 
 #include <algorithm>  // std::max
@@ -13,15 +12,11 @@
 #include <optional>   // std::optional
 #include <vector>     // std::vector
 
-#include "model/downstream.hpp"
-#include "model/system_base.hpp"
-#include "model/downstream_call.hpp"
+#include "model/deferred_effects.hpp"
+#include "model/guarded_call.hpp"
 #include "model/slot_pool.hpp"
 #include "model/snapshot.hpp"
-#include "model/rng.hpp"
-#include "model/simulator.hpp"
-#include "model/system_event.hpp"
-#include "model/workload.hpp"
+#include "model/system_base.hpp"
 #include "statemachines/bulkhead.hpp"
 #include "statemachines/circuit_breaker.hpp"
 #include "statemachines/consumer.hpp"
@@ -61,20 +56,12 @@ struct Worker {
     // may be delivered to another consumer), but this consumer does not know and works on. What
     // it does from then on touches nobody's message.
     bool ghost = false;
-    DownstreamCall call;  // the delivery's call to the service
-    bool holds_slot = false;
-    bool waiting_for_slot = false;
-    std::uint32_t stale_waits = 0;
-    BreakerPermit permit;
+    GuardedCall guarded;  // the delivery's call to the service
     std::uint64_t delivery_token = 0;  // tells a stale Deliver (consumer timed out) apart
     TimerGenerations timers;
 };
 
 enum class DeferredKind : std::uint8_t { Requeue, RequeueNearHead, DeadLetter, PermitGranted, PermitRejected };
-struct Deferred {
-    DeferredKind kind;
-    std::uint32_t index;
-};
 
 // One queue of the chain and its consumers. Every stage but the last forwards a message by
 // publishing it to the next stage's queue; the last calls the service.
@@ -102,6 +89,8 @@ public:
         if (last_.breaker) breaker_.emplace(*last_.breaker, *this, "breaker");
         if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, "bulkhead");
         if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
+        guards_.emplace(breaker_ ? &*breaker_ : nullptr, bulkhead_ ? &*bulkhead_ : nullptr, PermitlessOutcomes::Ignored,
+                        metrics_, desk_, &observed_);
         stages_.push_back(Stage{&s.event, {}, {}});
         for (const EventConfig& inner : s.inner_stages) stages_.push_back(Stage{&inner, {}, {}});
         metrics_.attempts_by_tier.assign(stages_.size(), 0);
@@ -120,7 +109,7 @@ public:
     std::size_t live_slots() const override { return letters_.size(); }
     std::size_t live_bytes() const override {
         return letters_.size() * event_bytes_per_message() + workers_.size() * event_bytes_per_consumer() +
-               deferred_.capacity() * sizeof(Deferred);
+               deferred_.bytes();
     }
 
     RunMetrics run() {
@@ -146,18 +135,11 @@ public:
     }
     void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
     void requeue(std::uint64_t message, bool near_head) override {
-        deferred_.push_back({near_head ? DeferredKind::RequeueNearHead : DeferredKind::Requeue,
-                             static_cast<std::uint32_t>(message)});
+        deferred_.push(near_head ? DeferredKind::RequeueNearHead : DeferredKind::Requeue, message);
     }
-    void dead_letter(std::uint64_t message) override {
-        deferred_.push_back({DeferredKind::DeadLetter, static_cast<std::uint32_t>(message)});
-    }
-    void permit_granted(std::uint64_t id) override {
-        deferred_.push_back({DeferredKind::PermitGranted, static_cast<std::uint32_t>(id)});
-    }
-    void permit_rejected(std::uint64_t id) override {
-        deferred_.push_back({DeferredKind::PermitRejected, static_cast<std::uint32_t>(id)});
-    }
+    void dead_letter(std::uint64_t message) override { deferred_.push(DeferredKind::DeadLetter, message); }
+    void permit_granted(std::uint64_t id) override { deferred_.push(DeferredKind::PermitGranted, id); }
+    void permit_rejected(std::uint64_t id) override { deferred_.push(DeferredKind::PermitRejected, id); }
     // Attempts are sent by consumers here, not by a retry machine: a call is a wiring bug.
     void send_attempt(std::uint64_t, std::uint32_t) override { ++unhandled_effects_; }
     void transitioned(std::string_view component, std::string_view from, std::string_view event,
@@ -196,17 +178,20 @@ private:
     }
 
     void drain_deferred() {
-        for (std::size_t i = 0; i < deferred_.size(); ++i) {
-            const Deferred d = deferred_[i];
-            switch (d.kind) {
-                case DeferredKind::Requeue: enqueue(d.index, false); break;
-                case DeferredKind::RequeueNearHead: enqueue(d.index, true); break;
-                case DeferredKind::DeadLetter: settle(d.index, Outcome::DeadLettered); break;
-                case DeferredKind::PermitGranted: on_permit_granted(d.index); break;
-                case DeferredKind::PermitRejected: on_permit_rejected(d.index); break;
+        deferred_.drain([this](DeferredKind kind, std::uint32_t index) {
+            switch (kind) {
+                case DeferredKind::Requeue: enqueue(index, false); break;
+                case DeferredKind::RequeueNearHead: enqueue(index, true); break;
+                case DeferredKind::DeadLetter: settle(index, Outcome::DeadLettered); break;
+                case DeferredKind::PermitGranted:
+                    if (guards_->permit_granted(workers_[index].guarded, sim_.now())) call_downstream(index);
+                    break;
+                case DeferredKind::PermitRejected:
+                    if (guards_->permit_rejected(workers_[index].guarded, sim_.now()))
+                        processing_failed(index, AttemptOutcome::BulkheadRejected);
+                    break;
             }
-        }
-        deferred_.clear();
+        });
     }
 
     // A publish leaves the producer; it reaches the queue after the publish hop.
@@ -446,123 +431,36 @@ private:
         if (l.machine->deliveries() > 1) ++metrics_.retries;
         if (l.stage == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
         if (!last_stage(wk.stage)) return forward(w);
-        if (breaker_) {
-            wk.permit = breaker_->call_requested(now);
-            observed_.breaker_permits += wk.permit.permitted ? 1 : 0;
-            if (!wk.permit.permitted) {
-                ++metrics_.breaker_rejections;
-                processing_failed(w, AttemptOutcome::BreakerRejected);
-                return;
-            }
+        switch (guards_->enter(wk.guarded, now, w, true)) {
+            case GuardDecision::Admitted: call_downstream(w); break;
+            case GuardDecision::Waiting: break;
+            case GuardDecision::BreakerRefused: processing_failed(w, AttemptOutcome::BreakerRejected); break;
+            case GuardDecision::BulkheadRefused: processing_failed(w, AttemptOutcome::BulkheadRejected); break;
         }
-        if (!bulkhead_) {
-            call_downstream(w);
-            return;
-        }
-        switch (bulkhead_->permit_requested(now, w)) {
-            case PermitDecision::Admitted:
-                wk.holds_slot = true;
-                call_downstream(w);
-                break;
-            case PermitDecision::Queued:
-                wk.waiting_for_slot = true;
-                metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, bulkhead_->waiting());
-                break;
-            case PermitDecision::Rejected: bulkhead_refused(w); break;
-        }
-    }
-
-    void on_permit_granted(std::uint32_t w) {
-        Worker& wk = workers_[w];
-        if (wk.stale_waits > 0) {
-            --wk.stale_waits;
-            bulkhead_->permit_released(sim_.now());
-            return;
-        }
-        wk.waiting_for_slot = false;
-        wk.holds_slot = true;
-        call_downstream(w);
-    }
-
-    void on_permit_rejected(std::uint32_t w) {
-        Worker& wk = workers_[w];
-        if (wk.stale_waits > 0) {
-            --wk.stale_waits;
-            return;
-        }
-        wk.waiting_for_slot = false;
-        bulkhead_refused(w);
-    }
-
-    void bulkhead_refused(std::uint32_t w) {
-        ++metrics_.bulkhead_rejections;
-        record_in_breaker(w, Duration::zero(), AttemptOutcome::BulkheadRejected);
-        processing_failed(w, AttemptOutcome::BulkheadRejected);
     }
 
     void call_downstream(std::uint32_t w) {
         Worker& wk = workers_[w];
-        desk_.start(wk.call, w);
+        desk_.start(wk.guarded.call, w);
         ++metrics_.attempts_by_tier[wk.stage];
         if (last_.attempt_timeout > Duration::zero())
             sim_.schedule_after(last_.attempt_timeout, SystemEvent{SystemEventKind::AttemptTimeout,
                                                                      TimerKind::RetryBackoff, false, false, w,
-                                                                     wk.call.token});
-    }
-
-    void leave_attempt(std::uint32_t w) {
-        Worker& wk = workers_[w];
-        if (wk.waiting_for_slot) {
-            wk.waiting_for_slot = false;
-            ++wk.stale_waits;
-            return;
-        }
-        if (!wk.call.open) return;
-        desk_.leave(wk.call);
-        release_bulkhead(w);
-    }
-
-    void release_bulkhead(std::uint32_t w) {
-        Worker& wk = workers_[w];
-        if (!wk.holds_slot) return;
-        wk.holds_slot = false;
-        bulkhead_->permit_released(sim_.now());
-    }
-
-    // `failure`: the outcome class of a failed call, nothing for a success.
-    void record_in_breaker(std::uint32_t w, Duration took, std::optional<AttemptOutcome> failure) {
-        Worker& wk = workers_[w];
-        if (breaker_ && wk.permit.permitted) {
-            if (failure) breaker_->call_finished(sim_.now(), wk.permit, took, *failure);
-            else breaker_->call_succeeded(sim_.now(), wk.permit, took);
-        }
-        wk.permit = BreakerPermit{};
+                                                                     wk.guarded.call.token});
     }
 
     void on_attempt_done(const SystemEvent& e) {
         Worker& wk = workers_[e.index];
-        if (!desk_.done(wk.call, e)) return;  // the call timed out earlier
-        release_bulkhead(e.index);
-        const Duration took = sim_.now() - wk.call.started;
-        if (e.fails) {
-            record_in_breaker(e.index, took, wk.call.failure);
-            ++metrics_.attempt_errors;
-            if (wk.call.failure == AttemptOutcome::Throttled) ++metrics_.throttled_attempts;
-            if (wk.call.failure == AttemptOutcome::FatalError) ++metrics_.fatal_errors;
-            if (wk.call.pushback.kind != Pushback::Kind::None) ++metrics_.pushbacks;
-            processing_failed(e.index, wk.call.failure);
-        } else {
-            record_in_breaker(e.index, took, std::nullopt);
-            processing_succeeded(e.index);
-        }
+        if (!guards_->answered(wk.guarded, e, sim_.now())) return;  // the call timed out earlier
+        if (e.fails) processing_failed(e.index, wk.guarded.call.failure);
+        else processing_succeeded(e.index);
     }
 
     void on_attempt_timeout(const SystemEvent& e) {
         Worker& wk = workers_[e.index];
-        if (!wk.call.open || wk.call.token != e.token) return;  // it finished in time
+        if (!wk.guarded.call.open || wk.guarded.call.token != e.token) return;  // it finished in time
         ++metrics_.attempt_timeouts;
-        leave_attempt(e.index);
-        record_in_breaker(e.index, last_.attempt_timeout, AttemptOutcome::Timeout);
+        guards_->abandon(wk.guarded, sim_.now(), last_.attempt_timeout);
         processing_failed(e.index, AttemptOutcome::Timeout);
     }
 
@@ -664,8 +562,7 @@ private:
         if (wk.ghost) {
             wk.ghost = false;
             ++wk.delivery_token;  // a forward still on its way is void
-            leave_attempt(w);
-            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, AttemptOutcome::Timeout);
+            guards_->abandon(wk.guarded, sim_.now(), stages_[wk.stage].config->consumer.processing_timeout);
             return;
         }
         if (!wk.holding) return;
@@ -680,8 +577,7 @@ private:
             return;
         }
         if (l.machine->state() == MessageState::InFlight) {
-            leave_attempt(w);
-            record_in_breaker(w, stages_[wk.stage].config->consumer.processing_timeout, AttemptOutcome::Timeout);
+            guards_->abandon(wk.guarded, sim_.now(), stages_[wk.stage].config->consumer.processing_timeout);
             l.machine->processing_failed(sim_.now(), AttemptOutcome::Timeout);
             if (l.machine->state() == MessageState::RetryWaiting) {
                 note_retry_decided(s);
@@ -727,12 +623,13 @@ private:
     Rng backoff_rng_;
     std::optional<CircuitBreaker> breaker_;
     std::optional<Bulkhead> bulkhead_;
+    std::optional<CallGuards> guards_;  // in front of the service: the last stage's breaker and bulkhead
     TimerGenerations breaker_timers_;
     SlotPool<Letter> letters_;
     std::vector<Worker> workers_;
     std::vector<Stage> stages_;
     std::uint64_t queued_ = 0;  // in all the chain's queues
-    std::vector<Deferred> deferred_;
+    DeferredEffects<DeferredKind> deferred_;
     std::uint64_t in_transit_ = 0;
     std::uint64_t holding_ = 0;
     std::uint64_t waiting_ = 0;

@@ -1,27 +1,22 @@
 // The RPC architecture on the simulator. The machines decide; this file only moves events
 // between them and the downstream, and counts.
 //
-// Run to completion: a machine's effects (send an attempt, a permit granted or refused) are
-// queued in `deferred_` and carried out after the machine's own event has finished, so no
-// machine is ever re-entered from inside one of its actions.
+// The guards' side of each attempt (breaker permit, bulkhead slot, stale queue entries, recording
+// the outcome) is the guarded call both architectures share; a machine's effects run to
+// completion through the deferred-effects queue.
 #include "model/rpc_system.hpp"
 
 #include <algorithm>  // std::max
 #include <array>      // std::array
-#include <deque>      // std::deque
 #include <memory>     // std::unique_ptr
 #include <optional>   // std::optional
 #include <vector>     // std::vector
 
-#include "model/downstream.hpp"
-#include "model/system_base.hpp"
-#include "model/downstream_call.hpp"
+#include "model/deferred_effects.hpp"
+#include "model/guarded_call.hpp"
 #include "model/slot_pool.hpp"
 #include "model/snapshot.hpp"
-#include "model/rng.hpp"
-#include "model/simulator.hpp"
-#include "model/system_event.hpp"
-#include "model/workload.hpp"
+#include "model/system_base.hpp"
 #include "statemachines/bulkhead.hpp"
 #include "statemachines/circuit_breaker.hpp"
 #include "statemachines/retry.hpp"
@@ -42,12 +37,8 @@ struct Request {
     std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)
     std::uint64_t parent_token = 0;    // ...and that attempt's token
     Time started;
-    DownstreamCall call;        // the attempt at the service (or the next tier) being awaited
+    GuardedCall guarded;        // the attempt at the service (or the next tier) being awaited
     std::uint32_t attempt = 0;  // the attempt in progress (1 = first call)
-    BreakerPermit permit;
-    bool holds_slot = false;      // holds a bulkhead slot
-    bool waiting_for_slot = false;
-    std::uint32_t stale_waits = 0;  // bulkhead queue entries of attempts the caller gave up on
     bool retry_counted = false;     // a budget-granted retry is active (Envoy's concurrency)
     bool settled = false;
     AttemptOutcome last_failure = AttemptOutcome::Error;
@@ -55,10 +46,6 @@ struct Request {
 };
 
 enum class DeferredKind : std::uint8_t { SendAttempt, PermitGranted, PermitRejected };
-struct Deferred {
-    DeferredKind kind;
-    std::uint32_t slot;
-};
 
 class RpcSystem;
 
@@ -105,6 +92,7 @@ struct Tier {
     std::optional<CircuitBreaker> breaker;
     std::optional<Bulkhead> bulkhead;
     std::optional<RetryBudget> budget;
+    std::optional<CallGuards> guards;  // set by the system, which owns the metrics and the desk
     TimerGenerations breaker_timers;
 };
 
@@ -115,13 +103,19 @@ public:
         tiers_.push_back(std::make_unique<Tier>(*this, 0, s.rpc));
         for (const RpcConfig& inner : s.inner_tiers)
             tiers_.push_back(std::make_unique<Tier>(*this, static_cast<std::uint32_t>(tiers_.size()), inner));
+        for (const auto& t : tiers_) {
+            const bool per_request = t->config->breaker_scope == BreakerScope::PerRequest;
+            t->guards.emplace(t->breaker ? &*t->breaker : nullptr, t->bulkhead ? &*t->bulkhead : nullptr,
+                              per_request ? PermitlessOutcomes::RecordedWithEpochZero : PermitlessOutcomes::Ignored,
+                              metrics_, desk_, t.get() == tiers_.front().get() ? &observed_ : nullptr);
+        }
         metrics_.attempts_by_tier.assign(tiers_.size(), 0);
         if (tiers_[0]->breaker) metrics_.breaker_open.record(Time{}, 0.0);
     }
 
     std::size_t live_slots() const override { return slots_.size(); }
     std::size_t live_bytes() const override {
-        return slots_.size() * rpc_bytes_per_request() + deferred_.capacity() * sizeof(Deferred);
+        return slots_.size() * rpc_bytes_per_request() + deferred_.bytes();
     }
 
     RunMetrics run() {
@@ -147,15 +141,9 @@ public:
                                                static_cast<std::uint32_t>(id), gen});
     }
     void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
-    void send_attempt(std::uint64_t request, std::uint32_t) override {
-        deferred_.push_back({DeferredKind::SendAttempt, static_cast<std::uint32_t>(request)});
-    }
-    void permit_granted(std::uint64_t id) override {
-        deferred_.push_back({DeferredKind::PermitGranted, static_cast<std::uint32_t>(id)});
-    }
-    void permit_rejected(std::uint64_t id) override {
-        deferred_.push_back({DeferredKind::PermitRejected, static_cast<std::uint32_t>(id)});
-    }
+    void send_attempt(std::uint64_t request, std::uint32_t) override { deferred_.push(DeferredKind::SendAttempt, request); }
+    void permit_granted(std::uint64_t id) override { deferred_.push(DeferredKind::PermitGranted, id); }
+    void permit_rejected(std::uint64_t id) override { deferred_.push(DeferredKind::PermitRejected, id); }
     // Messages do not exist in RPC: a call here is a wiring bug, counted as a modelling error.
     void requeue(std::uint64_t, bool) override { ++unhandled_effects_; }
     void dead_letter(std::uint64_t) override { ++unhandled_effects_; }
@@ -192,16 +180,13 @@ private:
     }
 
     void drain_deferred() {
-        // Index loop: handling one entry may append more.
-        for (std::size_t i = 0; i < deferred_.size(); ++i) {
-            const Deferred d = deferred_[i];
-            switch (d.kind) {
-                case DeferredKind::SendAttempt: begin_attempt(d.slot); break;
-                case DeferredKind::PermitGranted: on_permit_granted(d.slot); break;
-                case DeferredKind::PermitRejected: on_permit_rejected(d.slot); break;
+        deferred_.drain([this](DeferredKind kind, std::uint32_t s) {
+            switch (kind) {
+                case DeferredKind::SendAttempt: begin_attempt(s); break;
+                case DeferredKind::PermitGranted: on_permit_granted(s); break;
+                case DeferredKind::PermitRejected: on_permit_rejected(s); break;
             }
-        }
-        deferred_.clear();
+        });
     }
 
     Tier& tier_of(std::uint32_t slot) { return *tiers_[slots_[slot].tier]; }
@@ -230,20 +215,14 @@ private:
         r.attempt = 0;
         r.settled = false;
         r.retry_counted = false;
-        r.call = DownstreamCall{};
-        r.holds_slot = r.waiting_for_slot = false;
+        r.guarded.call = DownstreamCall{};
+        r.guarded.holds_slot = r.guarded.waiting_for_slot = false;
         r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr);
         if (t.budget) t.budget->signal(now, BudgetSignal::RequestStarted);
 
-        if (t.breaker && t.config->breaker_scope == BreakerScope::PerRequest) {
-            r.permit = t.breaker->call_requested(now);
-            if (tier_index == 0) observed_.breaker_permits += r.permit.permitted ? 1 : 0;
-            if (!r.permit.permitted) {
-                // Refused before the first attempt: the retry machine never starts.
-                ++metrics_.breaker_rejections;
-                settle(s, Outcome::BreakerRejected);
-                return;
-            }
+        if (t.config->breaker_scope == BreakerScope::PerRequest && !t.guards->ask_breaker(r.guarded, now)) {
+            settle(s, Outcome::BreakerRejected);  // refused before the first attempt: no retry machine runs
+            return;
         }
         r.retry->request_started(now);
     }
@@ -257,63 +236,23 @@ private:
         ++r.attempt;
         if (r.tier == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, r.attempt);
         if (r.attempt > 1) ++metrics_.retries;
-        if (t.breaker && t.config->breaker_scope == BreakerScope::PerAttempt) {
-            r.permit = t.breaker->call_requested(now);
-            if (r.tier == 0) observed_.breaker_permits += r.permit.permitted ? 1 : 0;
-            if (!r.permit.permitted) {
-                ++metrics_.breaker_rejections;
-                attempt_failed(s, AttemptOutcome::BreakerRejected);
-                return;
-            }
-        }
-        if (!t.bulkhead) {
-            send_to_downstream(s);
-            return;
-        }
-        switch (t.bulkhead->permit_requested(now, s)) {
-            case PermitDecision::Admitted:
-                r.holds_slot = true;
-                send_to_downstream(s);
-                break;
-            case PermitDecision::Queued:
-                r.waiting_for_slot = true;
-                metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, t.bulkhead->waiting());
-                break;
-            case PermitDecision::Rejected: bulkhead_refused(s); break;
+        const bool per_attempt = t.config->breaker_scope == BreakerScope::PerAttempt;
+        switch (t.guards->enter(r.guarded, now, s, per_attempt)) {
+            case GuardDecision::Admitted: send_to_downstream(s); break;
+            case GuardDecision::Waiting: break;
+            case GuardDecision::BreakerRefused: attempt_failed(s, AttemptOutcome::BreakerRejected); break;
+            case GuardDecision::BulkheadRefused: attempt_failed(s, AttemptOutcome::BulkheadRejected); break;
         }
     }
 
     void on_permit_granted(std::uint32_t s) {
-        Request& r = slots_[s];
-        if (r.stale_waits > 0) {
-            // The grant is for an attempt the caller already gave up on (FIFO: its entry is older).
-            --r.stale_waits;
-            tier_of(s).bulkhead->permit_released(sim_.now());
-            maybe_free(s);
-            return;
-        }
-        r.waiting_for_slot = false;
-        r.holds_slot = true;
-        send_to_downstream(s);
+        if (tier_of(s).guards->permit_granted(slots_[s].guarded, sim_.now())) send_to_downstream(s);
+        else maybe_free(s);
     }
 
     void on_permit_rejected(std::uint32_t s) {
-        Request& r = slots_[s];
-        if (r.stale_waits > 0) {
-            --r.stale_waits;
-            maybe_free(s);
-            return;
-        }
-        r.waiting_for_slot = false;
-        bulkhead_refused(s);
-    }
-
-    void bulkhead_refused(std::uint32_t s) {
-        ++metrics_.bulkhead_rejections;
-        // The rejection passes through the breaker like any exception (Resilience4j records it
-        // unless told to ignore BulkheadFullException): the breaker's `record` decides.
-        record_in_breaker(s, Duration::zero(), AttemptOutcome::BulkheadRejected);
-        attempt_failed(s, AttemptOutcome::BulkheadRejected);
+        if (tier_of(s).guards->permit_rejected(slots_[s].guarded, sim_.now())) attempt_failed(s, AttemptOutcome::BulkheadRejected);
+        else maybe_free(s);
     }
 
     // The admitted attempt goes to the next tier (as a request of its own) or, from the last
@@ -324,70 +263,17 @@ private:
         if (tier_of(s).config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
         ++metrics_.attempts_by_tier[r.tier];
         if (r.tier + 1 < tiers_.size()) {
-            start_request(r.tier + 1, s, desk_.start_elsewhere(r.call), r.number);
+            start_request(r.tier + 1, s, desk_.start_elsewhere(r.guarded.call), r.number);
             return;
         }
-        desk_.start(r.call, s);
-    }
-
-    // The caller stops waiting for the attempt in progress (timeout or deadline).
-    void leave_attempt(std::uint32_t s) {
-        Request& r = slots_[s];
-        if (r.waiting_for_slot) {
-            r.waiting_for_slot = false;
-            ++r.stale_waits;  // its bulkhead queue entry is now stale
-            return;
-        }
-        if (!r.call.open) return;
-        desk_.leave(r.call);
-        release_bulkhead(s);
-    }
-
-    void release_bulkhead(std::uint32_t s) {
-        Request& r = slots_[s];
-        if (!r.holds_slot) return;
-        r.holds_slot = false;
-        tier_of(s).bulkhead->permit_released(sim_.now());
-    }
-
-    // Per attempt: the outcome goes with the attempt's own permit. Per request (the tutorial):
-    // the first attempt has the request's permit, later ones are recorded too ("every attempt
-    // outcome is recorded") with epoch 0, which counts in Closed and is ignored as late elsewhere.
-    // `failure`: the outcome class of a failed call, nothing for a success.
-    void record_in_breaker(std::uint32_t s, Duration took, std::optional<AttemptOutcome> failure) {
-        Tier& t = tier_of(s);
-        if (!t.breaker) return;
-        Request& r = slots_[s];
-        BreakerPermit permit = r.permit;
-        if (!permit.permitted && t.config->breaker_scope == BreakerScope::PerRequest) permit = {true, 0};
-        if (permit.permitted) {
-            if (failure) t.breaker->call_finished(sim_.now(), permit, took, *failure);
-            else t.breaker->call_succeeded(sim_.now(), permit, took);
-        }
-        r.permit = BreakerPermit{};
-    }
-
-    // Counts a failure the service sent, by how the caller sees it.
-    void count_service_failure(const DownstreamCall& call) {
-        ++metrics_.attempt_errors;
-        if (call.failure == AttemptOutcome::Throttled) ++metrics_.throttled_attempts;
-        if (call.failure == AttemptOutcome::FatalError) ++metrics_.fatal_errors;
-        if (call.pushback.kind != Pushback::Kind::None) ++metrics_.pushbacks;
+        desk_.start(r.guarded.call, s);
     }
 
     void on_attempt_done(const SystemEvent& e) {
         Request& r = slots_[e.index];
-        if (!desk_.done(r.call, e)) return;  // the caller left long ago (timeout, deadline)
-        release_bulkhead(e.index);
-        const Duration took = sim_.now() - r.call.started;
-        if (e.fails) {
-            record_in_breaker(e.index, took, r.call.failure);
-            count_service_failure(r.call);
-            attempt_failed(e.index, r.call.failure, r.call.pushback);
-        } else {
-            record_in_breaker(e.index, took, std::nullopt);
-            attempt_succeeded(e.index);
-        }
+        if (!tier_of(e.index).guards->answered(r.guarded, e, sim_.now())) return;
+        if (e.fails) attempt_failed(e.index, r.guarded.call.failure, r.guarded.call.pushback);
+        else attempt_succeeded(e.index);
     }
 
     void on_timer(const SystemEvent& e) {
@@ -411,8 +297,7 @@ private:
         switch (e.timer) {
             case TimerKind::RetryAttemptTimeout:
                 ++metrics_.attempt_timeouts;
-                leave_attempt(e.index);
-                record_in_breaker(e.index, tier_of(e.index).config->retry.per_attempt_timeout, AttemptOutcome::Timeout);
+                tier_of(e.index).guards->abandon(r.guarded, now, tier_of(e.index).config->retry.per_attempt_timeout);
                 attempt_failed(e.index, AttemptOutcome::Timeout);
                 break;
             case TimerKind::RetryBackoff:
@@ -420,8 +305,7 @@ private:
                 after_retry_event(e.index);
                 break;
             case TimerKind::RetryDeadline:
-                leave_attempt(e.index);
-                record_in_breaker(e.index, now - r.call.started, AttemptOutcome::Timeout);
+                tier_of(e.index).guards->abandon(r.guarded, now, now - r.guarded.call.started);
                 r.retry->deadline_reached(now);
                 after_retry_event(e.index);
                 break;
@@ -438,7 +322,7 @@ private:
             t.budget->signal(now, r.attempt > 1 ? BudgetSignal::RetrySucceeded : BudgetSignal::AttemptSucceeded,
                              r.attempt > 1 ? r.retry->last_charge() : 0);
         end_counted_retry(s);
-        if (r.tier == 0) metrics_.service_latency.record(now - r.call.started);
+        if (r.tier == 0) metrics_.service_latency.record(now - r.guarded.call.started);
         r.retry->attempt_succeeded(now);
         after_retry_event(s);
     }
@@ -529,11 +413,9 @@ private:
     // whatever the inner reason), unless the caller stopped waiting for it.
     void inner_request_settled(std::uint32_t parent, std::uint64_t token, bool ok) {
         Request& p = slots_[parent];
-        if (p.settled || !p.call.open || p.call.token != token) return;
-        p.call.open = false;
-        release_bulkhead(parent);
-        record_in_breaker(parent, sim_.now() - p.call.started,
-                          ok ? std::nullopt : std::optional<AttemptOutcome>{AttemptOutcome::Error});
+        if (p.settled || !p.guarded.call.open || p.guarded.call.token != token) return;
+        tier_of(parent).guards->settled_elsewhere(p.guarded, sim_.now(), sim_.now() - p.guarded.call.started,
+                                                  ok ? std::nullopt : std::optional<AttemptOutcome>{AttemptOutcome::Error});
         if (ok) {
             attempt_succeeded(parent);
         } else {
@@ -545,7 +427,7 @@ private:
     // A settled request's slot is reused once no stale bulkhead entry can still name it.
     void maybe_free(std::uint32_t s) {
         Request& r = slots_[s];
-        if (!r.settled || r.stale_waits > 0 || !r.retry) return;
+        if (!r.settled || CallGuards::has_stale_entries(r.guarded) || !r.retry) return;
         retired_unhandled_ += r.retry->unhandled_events();
         r.retry.reset();
         slots_.release(s);
@@ -566,7 +448,7 @@ private:
     Rng backoff_rng_;
     std::vector<std::unique_ptr<Tier>> tiers_;
     SlotPool<Request> slots_;
-    std::vector<Deferred> deferred_;
+    DeferredEffects<DeferredKind> deferred_;
     std::uint64_t unhandled_effects_ = 0;
     std::uint64_t retired_unhandled_ = 0;
     // For observers only.
