@@ -72,7 +72,7 @@ struct Stage {
 };
 
 // Component names per stage, with static storage as traces require: the first stage's are plain.
-[[maybe_unused]] constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
+constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
     "message", "stage2.message", "stage3.message", "stage4.message",
     "stage5.message", "stage6.message", "stage7.message", "stage8.message"};
 constexpr std::array<std::string_view, kMaxTiers> kConsumerNames{
@@ -100,7 +100,7 @@ public:
                 const auto w = static_cast<std::uint32_t>(workers_.size());
                 workers_.emplace_back();
                 workers_[w].stage = st;
-                workers_[w].machine = std::make_unique<Consumer>(c.consumer, w, *this, kConsumerNames[st]);
+                workers_[w].machine = std::make_unique<Consumer>(c.consumer, w, *this, consumer_component(st));
                 stages_[st].idle.push_back(w);
             }
         }
@@ -207,7 +207,7 @@ private:
         l.stage = 0;
         l.parent_worker = kNoConsumer;
         l.visible_again = false;
-        l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_);
+        l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_, message_component(0));
         ++in_transit_;
         sim_.schedule_after(stages_[0].config->publish_latency,
                             SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, s, 0});
@@ -270,7 +270,8 @@ private:
         child.parent_worker = w;
         child.parent_letter = wk.letter;
         child.parent_delivery = wk.delivery_token;
-        child.machine = std::make_unique<Message>(stages_[next].config->message, c, *this, backoff_rng_);
+        child.machine =
+            std::make_unique<Message>(stages_[next].config->message, c, *this, backoff_rng_, message_component(next));
         sim_.schedule_after(stages_[next].config->publish_latency,
                             SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, c, 0});
     }
@@ -644,6 +645,9 @@ private:
 // Each heap object carries the allocator's header (16 bytes with glibc); a queue entry is an index.
 std::size_t event_bytes_per_message() { return sizeof(Letter) + Message::footprint() + 2 * 16 + sizeof(std::uint32_t); }
 std::size_t event_bytes_per_consumer() { return sizeof(Worker) + Consumer::footprint() + 2 * 16; }
+
+std::string_view message_component(std::uint32_t stage) { return kMessageNames.at(stage); }
+std::string_view consumer_component(std::uint32_t stage) { return kConsumerNames.at(stage); }
 
 RunMetrics run_event(const Scenario& scenario, const RunOptions& options) {
     EventSystem system(scenario, options);

@@ -76,7 +76,9 @@ struct RunMetrics {
     LatencyHistogram service_latency;  // the successful attempt: admission / dequeue -> success
     Time finished_at;                  // the last outcome
     std::uint64_t events = 0;          // simulator events dispatched
-    std::uint64_t unhandled_events = 0;  // modelling errors in the machines: must be 0
+    // Modelling errors, which must be 0: an event no row of a machine accepted, an effect the
+    // architecture cannot carry out, or an event scheduled before the present (clamped to it).
+    std::uint64_t unhandled_events = 0;
 
     TimeSeries goodput{Duration::millis(100)};      // successes per window
     TimeSeries in_flight{Duration::millis(100)};    // downstream in-flight, sampled at each change

@@ -55,6 +55,7 @@ protected:
             if (options_.progress) options_.progress(RunProgress{sim_.total_dispatched(), sim_.now(), workload_end});
         }
         metrics_.events = sim_.total_dispatched();
+        metrics_.unhandled_events += sim_.scheduled_in_past();
         metrics_.max_downstream_in_flight = downstream_.max_in_flight();
         metrics_.refused_by_downstream = downstream_.refused();
     }

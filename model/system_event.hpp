@@ -2,6 +2,7 @@
 // copyable, so the 4-ary heap moves 24 bytes per sift.
 #pragma once
 
+#include <array>    // std::array
 #include <cstdint>  // std::uint32_t, std::uint64_t
 
 #include "statemachines/effects.hpp"
@@ -29,7 +30,7 @@ struct SystemEvent {
 // A timer is cancelled by bumping its generation; a fired timer whose generation moved on is
 // stale and ignored (the simulator has no cancel: a cancel would need a search of the heap).
 struct TimerGenerations {
-    std::uint64_t values[kTimerKindCount] = {};
+    std::array<std::uint64_t, kTimerKindCount> values{};
     std::uint64_t& operator[](TimerKind k) { return values[static_cast<std::size_t>(k)]; }
 };
 

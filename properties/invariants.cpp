@@ -2,11 +2,12 @@
 
 #include <algorithm>      // std::max
 #include <deque>          // std::deque
+#include <map>            // std::map
 #include <memory>         // std::make_unique
-#include <unordered_map>  // std::unordered_map
 
 #include <fmt/format.h>
 
+#include "model/event_system.hpp"
 #include "model/run.hpp"
 #include "model/trace.hpp"
 
@@ -191,23 +192,31 @@ private:
     Snapshot last_;
 };
 
+// Per stage of a chain: each stage's copy of an event is its own message, with that stage's
+// max_deliveries (the event keeps its number along the chain, so the stage is part of the key).
 class DlqRouting final : public StepCheck {
 public:
-    DlqRouting(std::string_view name, std::optional<Violation>& first, std::uint32_t max)
-        : StepCheck(name, first), max_(max) {}
+    DlqRouting(std::string_view name, std::optional<Violation>& first, const Scenario& s) : StepCheck(name, first) {
+        max_by_stage_.push_back(s.event.message.max_deliveries);
+        for (const EventConfig& inner : s.inner_stages) max_by_stage_.push_back(inner.message.max_deliveries);
+    }
     void transitioned(Time at, std::string_view component, std::string_view, std::string_view event,
                       std::string_view to, std::uint64_t id) override {
-        if (failed() || component != "message") return;
+        const std::optional<std::uint32_t> stage = stage_of(component);
+        if (failed() || !stage) return;
+        const std::uint32_t max = max_by_stage_[*stage];
+        const std::pair<std::uint32_t, std::uint64_t> key{*stage, id};
         if (event == "Delivered") {
-            if (++deliveries_[id] > max_)
-                fail(at, step_, fmt::format("message #{} delivered {} times, max_deliveries is {}", id, deliveries_[id], max_));
+            if (++deliveries_[key] > max)
+                fail(at, step_, fmt::format("{} #{} delivered {} times, max_deliveries is {}", component, id,
+                                            deliveries_[key], max));
         } else if (to == "DeadLettered") {
-            if (deliveries_[id] != max_)
-                fail(at, step_, fmt::format("message #{} dead-lettered after {} deliveries, max_deliveries is {}", id,
-                                            deliveries_[id], max_));
-            deliveries_.erase(id);
+            if (deliveries_[key] != max)
+                fail(at, step_, fmt::format("{} #{} dead-lettered after {} deliveries, max_deliveries is {}", component,
+                                            id, deliveries_[key], max));
+            deliveries_.erase(key);
         } else if (to == "Acked" || to == "Dropped") {
-            deliveries_.erase(id);
+            deliveries_.erase(key);
         }
     }
     void check(const Snapshot& s) override {
@@ -222,10 +231,17 @@ public:
     }
 
 private:
-    std::uint32_t max_;
+    // Which stage's message machine a component is, if it is one.
+    std::optional<std::uint32_t> stage_of(std::string_view component) const {
+        for (std::uint32_t stage = 0; stage < max_by_stage_.size(); ++stage)
+            if (component == message_component(stage)) return stage;
+        return std::nullopt;
+    }
+
+    std::vector<std::uint32_t> max_by_stage_;
     std::uint64_t step_ = 1;
     Snapshot last_;
-    std::unordered_map<std::uint64_t, std::uint32_t> deliveries_;
+    std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> deliveries_;
 };
 
 // Sums the goodput windows covering [from, to).
@@ -289,7 +305,7 @@ std::unique_ptr<RunObserver> make_observer(std::string_view property, const Hunt
     if (property == "retry-storm") return std::make_unique<RetryStorm>(property, first, setup);
     if (property == "conservation") return std::make_unique<Conservation>(property, first, s.architecture);
     if (property == "termination") return std::make_unique<Termination>(property, first);
-    if (property == "dlq-routing") return std::make_unique<DlqRouting>(property, first, s.event.message.max_deliveries);
+    if (property == "dlq-routing") return std::make_unique<DlqRouting>(property, first, s);
     return nullptr;  // run-level properties: determinism, recovery
 }
 

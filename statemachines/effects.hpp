@@ -23,7 +23,8 @@ enum class TimerKind {
     ConsumerProcessingTimeout,
     MessageVisibility,  // SQS: a delivered message becomes visible again
 };
-// Keep equal to the number of TimerKind values: per-owner timer tables are sized by it.
+// The number of TimerKind values: per-owner timer tables are sized by it. A kind added without
+// raising it fails to compile (the static_assert below name()), instead of writing past a table.
 inline constexpr std::size_t kTimerKindCount = 9;
 
 constexpr std::string_view name(TimerKind k) {
@@ -40,6 +41,8 @@ constexpr std::string_view name(TimerKind k) {
     }
     return "?";
 }
+static_assert(name(static_cast<TimerKind>(kTimerKindCount - 1)) != "?" && name(static_cast<TimerKind>(kTimerKindCount)) == "?",
+              "kTimerKindCount must be the number of TimerKind values");
 
 class Effects {
 public:

@@ -227,18 +227,20 @@ void make_visible_again::run(const Event&, MessageContext& c) { c.effects->reque
 }  // namespace
 
 struct Message::Impl {
-    Impl(const MessageConfig& c, std::uint64_t id, Effects& fx, Rng& rng) : ctx(c, id, fx, rng) {
+    Impl(const MessageConfig& c, std::uint64_t id, Effects& fx, Rng& rng, std::string_view comp)
+        : ctx(c, id, fx, rng), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
     template <class Event>
-    void process(const Event& e) { dispatch_traced(machine, e, "message", ctx.id); }
+    void process(const Event& e) { dispatch_traced(machine, e, component, ctx.id); }
     MessageContext ctx;
     MessageMachine machine;
+    std::string_view component;
 };
 
-Message::Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng)
-    : impl_(std::make_unique<Impl>(config, id, effects, rng)) {}
+Message::Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng, std::string_view component)
+    : impl_(std::make_unique<Impl>(config, id, effects, rng, component)) {}
 Message::~Message() = default;
 std::size_t Message::footprint() { return sizeof(Message) + sizeof(Impl); }
 

@@ -98,7 +98,9 @@ struct MessageConfig {
 class Message {
 public:
     // The config and rng must outlive the message. The owner validates the config once.
-    Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng);
+    // `component`: its name in traces (static storage), e.g. "stage2.message" in a chain.
+    Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng,
+            std::string_view component = "message");
     ~Message();
     Message(const Message&) = delete;
     Message& operator=(const Message&) = delete;

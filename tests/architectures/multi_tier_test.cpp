@@ -1,9 +1,13 @@
 // Retries multiply across tiers: with retries at every tier, the attempts reaching the last tier
 // grow as the product of the tiers' attempt counts; retrying at one tier, or a budget, bounds it.
+#include <set>          // std::set
+#include <string_view>  // std::string_view
+
 #include <gtest/gtest.h>
 
 #include "checked_run.hpp"
 #include "model/presets.hpp"
+#include "model/trace.hpp"
 
 namespace cascadelab {
 namespace {
@@ -151,6 +155,18 @@ TEST(MultiStage, OnlyTheLastStageMayGuardTheService) {
     s.event.bulkhead.reset();
     s.inner_stages.back().bulkhead = BulkheadConfig{};
     EXPECT_NO_THROW(s.validate());
+}
+
+// Each stage's machines carry their stage in their trace names, as a reader of a timeline needs.
+TEST(MultiStage, TracesNameEachStagesMessagesAndConsumers) {
+    const Scenario s = preset("stages-event")->front();
+    TraceRecorder trace(true);
+    run_scenario(s, RunOptions{}.with_trace(&trace));
+    std::set<std::string_view> components;
+    for (const TraceEntry& e : trace.entries()) components.insert(e.component);
+    for (std::string_view name : {"message", "stage2.message", "stage3.message", "consumer", "stage2.consumer",
+                                  "stage3.consumer"})
+        EXPECT_TRUE(components.contains(name)) << name;
 }
 
 }  // namespace
