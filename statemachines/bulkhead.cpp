@@ -1,7 +1,7 @@
 // The bulkhead as a Boost.MSM machine. The transition table comes first.
 #include "statemachines/bulkhead.hpp"
 
-#include <algorithm>  // std::max, std::find
+#include <algorithm>  // std::find
 #include <deque>      // std::deque (FIFO of waiting callers)
 
 #include "statemachines/config_error.hpp"
@@ -95,11 +95,9 @@ struct BulkheadContext {
     BulkheadState state = BulkheadState::Available;
     std::string_view fired_guard;
     std::uint32_t active = 0;
-    std::uint32_t max_active_seen = 0;
     std::deque<std::uint64_t> waiters;
     PermitDecision decision = PermitDecision::Rejected;
     std::uint64_t rejected = 0;
-    std::uint64_t stale_expiries = 0;
     std::uint64_t unhandled = 0;
     std::uint64_t transitions = 0;
 
@@ -129,7 +127,6 @@ bool no_waiter::test(const PermitReleased&, const BulkheadContext& c) { return c
 
 void admit::run(const PermitRequested&, BulkheadContext& c) {
     ++c.active;
-    c.max_active_seen = std::max(c.max_active_seen, c.active);
     c.decision = PermitDecision::Admitted;
 }
 void enqueue::run(const PermitRequested& e, BulkheadContext& c) {
@@ -152,10 +149,7 @@ void hand_over_to_next_waiter::run(const PermitReleased&, BulkheadContext& c) {
 }
 void give_up_waiting::run(const WaitExpired& e, BulkheadContext& c) {
     const auto it = std::find(c.waiters.begin(), c.waiters.end(), e.id);
-    if (it == c.waiters.end()) {
-        ++c.stale_expiries;  // granted in the same instant; its timer was cancelled
-        return;
-    }
+    if (it == c.waiters.end()) return;  // granted in the same instant; its timer was cancelled
     c.waiters.erase(it);
     ++c.rejected;
     c.effects->permit_rejected(e.id);
@@ -189,7 +183,6 @@ void Bulkhead::wait_expired(Time now, std::uint64_t id) { dispatch_traced(impl_-
 BulkheadState Bulkhead::state() const { return impl_->ctx.state; }
 std::uint32_t Bulkhead::active() const { return impl_->ctx.active; }
 std::uint32_t Bulkhead::waiting() const { return static_cast<std::uint32_t>(impl_->ctx.waiters.size()); }
-std::uint32_t Bulkhead::max_active_seen() const { return impl_->ctx.max_active_seen; }
 std::uint64_t Bulkhead::rejected() const { return impl_->ctx.rejected; }
 std::uint64_t Bulkhead::unhandled_events() const { return impl_->ctx.unhandled; }
 std::string_view Bulkhead::last_row_guard() const { return impl_->ctx.fired_guard; }

@@ -55,7 +55,6 @@ public:
     BulkheadState state() const;
     std::uint32_t active() const;    // calls holding a slot
     std::uint32_t waiting() const;   // callers in the wait queue
-    std::uint32_t max_active_seen() const;
     std::uint64_t rejected() const;  // at once or after waiting
     std::uint64_t unhandled_events() const;
     std::string_view last_row_guard() const;
