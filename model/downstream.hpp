@@ -21,8 +21,8 @@
 
 #include "model/faults.hpp"
 #include "statemachines/outcome.hpp"
-#include "model/rng.hpp"
-#include "model/time.hpp"
+#include "model/kernel/rng.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

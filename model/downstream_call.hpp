@@ -8,7 +8,7 @@
 
 #include "model/downstream.hpp"
 #include "model/metrics.hpp"
-#include "model/simulator.hpp"
+#include "model/kernel/simulator.hpp"
 #include "model/system_event.hpp"
 
 namespace cascadelab {

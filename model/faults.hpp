@@ -6,7 +6,7 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {

@@ -7,10 +7,10 @@
 #include <string>   // std::string
 #include <vector>   // std::vector
 
-#include "model/histogram.hpp"
+#include "model/kernel/histogram.hpp"
 #include "model/scenario.hpp"
-#include "model/time.hpp"
-#include "model/time_series.hpp"
+#include "model/kernel/time.hpp"
+#include "model/kernel/time_series.hpp"
 
 namespace cascadelab {
 

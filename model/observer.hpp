@@ -7,7 +7,7 @@
 #include <cstdint>      // std::uint64_t
 #include <string_view>  // std::string_view
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/circuit_breaker.hpp"
 
 namespace cascadelab {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "model/event_queue.hpp"
+#include "model/kernel/event_queue.hpp"
 #include "model/event_system.hpp"
 #include "model/system_event.hpp"
 #include "model/rpc_system.hpp"

@@ -14,7 +14,7 @@
 
 #include "model/deferred_effects.hpp"
 #include "model/guarded_call.hpp"
-#include "model/slot_pool.hpp"
+#include "model/kernel/slot_pool.hpp"
 #include "model/snapshot.hpp"
 #include "model/system_base.hpp"
 #include "statemachines/bulkhead.hpp"

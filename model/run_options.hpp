@@ -5,7 +5,7 @@
 
 #include "model/observer.hpp"
 #include "model/resource_budget.hpp"
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 namespace cascadelab {
 

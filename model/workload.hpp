@@ -7,8 +7,8 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
-#include "model/rng.hpp"
-#include "model/time.hpp"
+#include "model/kernel/rng.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -9,7 +9,7 @@
 
 #include "model/event_system.hpp"
 #include "model/run.hpp"
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 namespace cascadelab::properties {
 

@@ -7,7 +7,7 @@
 
 #include "model/json_input.hpp"
 #include "model/json_object.hpp"
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 #include "model/workload.hpp"
 #include "statemachines/config_error.hpp"
 

@@ -12,7 +12,7 @@
 #include "model/resource_estimate.hpp"
 #include "model/run_options.hpp"
 #include "model/scenario.hpp"
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab::properties {
 

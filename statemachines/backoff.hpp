@@ -5,8 +5,8 @@
 #include <cstdint>      // std::uint32_t, std::uint64_t
 #include <string_view>  // std::string_view
 
-#include "model/rng.hpp"
-#include "model/time.hpp"
+#include "model/kernel/rng.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -5,7 +5,7 @@
 
 #include <cstdint>  // std::uint32_t, std::uint64_t
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/breaker_config.hpp"
 #include "statemachines/breaker_window.hpp"
 #include "statemachines/health_metrics.hpp"

@@ -7,7 +7,7 @@
 #include <cstdint>  // std::uint32_t, std::int64_t
 #include <vector>   // std::vector
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -12,7 +12,7 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/breaker_book.hpp"
 #include "statemachines/breaker_config.hpp"
 #include "statemachines/description.hpp"

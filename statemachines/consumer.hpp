@@ -6,7 +6,7 @@
 #include <memory>       // std::unique_ptr
 #include <string_view>  // std::string_view
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/description.hpp"
 #include "statemachines/effects.hpp"
 

@@ -9,7 +9,7 @@
 #include <array>    // std::array
 #include <cstdint>  // std::uint32_t
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -6,8 +6,8 @@
 #include <memory>       // std::unique_ptr
 #include <string_view>  // std::string_view
 
-#include "model/rng.hpp"
-#include "model/time.hpp"
+#include "model/kernel/rng.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/backoff.hpp"
 #include "statemachines/description.hpp"
 #include "statemachines/effects.hpp"

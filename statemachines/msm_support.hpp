@@ -11,7 +11,7 @@
 #include <boost/msm/front/state_machine_def.hpp>
 #include <boost/msm/row_tags.hpp>
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/description.hpp"
 
 namespace cascadelab::msm_support {

@@ -8,7 +8,7 @@
 #include <initializer_list>
 #include <string_view>  // std::string_view
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

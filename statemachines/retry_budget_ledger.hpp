@@ -6,7 +6,7 @@
 #include <cstdint>      // std::uint32_t, std::int64_t
 #include <string_view>  // std::string_view
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 #include "statemachines/outcome.hpp"
 
 namespace cascadelab {

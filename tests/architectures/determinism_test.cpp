@@ -5,7 +5,7 @@
 #include "experiments/report.hpp"
 #include "model/presets.hpp"
 #include "model/run.hpp"
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 namespace cascadelab {
 namespace {

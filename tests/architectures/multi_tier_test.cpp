@@ -7,7 +7,7 @@
 
 #include "checked_run.hpp"
 #include "model/presets.hpp"
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 namespace cascadelab {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "model/rng.hpp"
-#include "model/simulator.hpp"
+#include "model/kernel/rng.hpp"
+#include "model/kernel/simulator.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // the peer's injected random numbers. Polly's attempt 0 is the first retry.
 #include <gtest/gtest.h>
 
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 #include "statemachines/backoff.hpp"
 #include "statemachines/config_error.hpp"
 #include "statemachines/retry.hpp"

@@ -6,7 +6,7 @@
 
 #include <functional>  // std::function
 
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 #include "statemachines/retry.hpp"
 #include "statemachines/retry_budget.hpp"
 #include "tests/conformance/virtual_clock.hpp"

@@ -5,7 +5,7 @@
 // message.hpp's, driven the way the event architecture drives it.
 #include <gtest/gtest.h>
 
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 #include "statemachines/config_error.hpp"
 #include "statemachines/message.hpp"
 #include "tests/conformance/virtual_clock.hpp"

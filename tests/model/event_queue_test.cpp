@@ -5,7 +5,7 @@
 #include <algorithm>  // std::stable_sort
 #include <vector>     // std::vector
 
-#include "model/event_queue.hpp"
+#include "model/kernel/event_queue.hpp"
 
 namespace cascadelab {
 namespace {

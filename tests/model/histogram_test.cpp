@@ -6,7 +6,7 @@
 #include <cmath>      // std::abs
 #include <vector>     // std::vector
 
-#include "model/histogram.hpp"
+#include "model/kernel/histogram.hpp"
 
 namespace cascadelab {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>  // std::abs
 #include <vector> // std::vector
 
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 
 namespace cascadelab {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <vector>  // std::vector
 
-#include "model/simulator.hpp"
+#include "model/kernel/simulator.hpp"
 
 namespace cascadelab {
 namespace {

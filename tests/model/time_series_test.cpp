@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/time_series.hpp"
+#include "model/kernel/time_series.hpp"
 
 namespace cascadelab {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>  // std::string
 #include <vector>  // std::vector
 
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 namespace cascadelab {
 namespace {

@@ -1,9 +1,9 @@
 // Trace storage, hashing and formatting.
-#include "model/trace.hpp"
+#include "model/kernel/trace.hpp"
 
 #include <fmt/format.h>  // fmt::format
 
-#include "model/rng.hpp"  // fnv1a64
+#include "model/kernel/rng.hpp"  // fnv1a64
 
 namespace cascadelab {
 

@@ -1,5 +1,5 @@
 // Random streams: xoshiro256** seeded through SplitMix64; see rng.hpp for the formulas.
-#include "model/rng.hpp"
+#include "model/kernel/rng.hpp"
 
 #include <cmath>  // std::log
 

@@ -5,7 +5,7 @@
 #include <array>    // std::array
 #include <cstdint>  // std::uint64_t
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -1,5 +1,5 @@
 // Formatting of virtual time.
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 #include <cstdlib>  // std::llabs
 

@@ -4,8 +4,8 @@
 #include <cstdint>      // std::uint64_t
 #include <string_view>  // std::string_view
 
-#include "model/event_queue.hpp"
-#include "model/time.hpp"
+#include "model/kernel/event_queue.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

@@ -1,5 +1,5 @@
 // Windowed time series.
-#include "model/time_series.hpp"
+#include "model/kernel/time_series.hpp"
 
 #include <algorithm>  // std::max
 #include <cassert>    // assert

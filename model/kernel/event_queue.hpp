@@ -7,7 +7,7 @@
 #include <utility>    // std::move
 #include <vector>     // std::vector
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 

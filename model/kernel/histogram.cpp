@@ -1,5 +1,5 @@
 // Log-linear bucket arithmetic (the HdrHistogram layout, with 128 sub-buckets per octave).
-#include "model/histogram.hpp"
+#include "model/kernel/histogram.hpp"
 
 #include <algorithm>  // std::clamp, std::min, std::max
 #include <bit>        // std::bit_width

@@ -5,7 +5,7 @@
 #include <cstdint>  // std::uint64_t
 #include <vector>   // std::vector
 
-#include "model/time.hpp"
+#include "model/kernel/time.hpp"
 
 namespace cascadelab {
 
