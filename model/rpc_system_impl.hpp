@@ -1,0 +1,173 @@
+// The class behind run_rpc(), shared by the two files that define it: rpc_system.cpp (tiers,
+// the loop, requests from start to outcome) and rpc_attempts.cpp (one attempt through the guards
+// to the service, and what the Retry machine does with its outcome).
+// Not for use outside them: the rest of cascadelab runs the architecture through run_rpc().
+#pragma once
+
+#include <array>     // std::array
+#include <cstdint>   // std::uint32_t, std::uint64_t
+#include <memory>    // std::unique_ptr
+#include <optional>  // std::optional
+#include <vector>    // std::vector
+
+#include "model/deferred_effects.hpp"
+#include "model/guarded_call.hpp"
+#include "model/kernel/slot_pool.hpp"
+#include "model/rpc_system.hpp"
+#include "model/snapshot.hpp"
+#include "model/system_base.hpp"
+#include "statemachines/bulkhead.hpp"
+#include "statemachines/circuit_breaker.hpp"
+#include "statemachines/retry.hpp"
+#include "statemachines/retry_budget.hpp"
+
+namespace cascadelab::rpc {
+
+// One live request. Slots are reused once a request has its outcome, so memory follows the
+// number of requests in flight, not the number of requests.
+constexpr std::uint32_t kNoParent = UINT32_MAX;
+
+struct Request {
+    std::unique_ptr<Retry> retry;
+    std::uint64_t number = 0;  // 1-based, in arrival order: the id shown in traces
+    std::uint32_t tier = 0;            // 0: the client; t: a call that tier t-1 made to tier t
+    std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)
+    std::uint64_t parent_token = 0;    // ...and that attempt's token
+    Time started;
+    GuardedCall guarded;        // the attempt at the service (or the next tier) being awaited
+    std::uint32_t attempt = 0;  // the attempt in progress (1 = first call)
+    bool retry_counted = false;     // a budget-granted retry is active (Envoy's concurrency)
+    bool settled = false;
+    AttemptOutcome last_failure = AttemptOutcome::Error;
+    TimerGenerations timers;
+};
+
+enum class DeferredKind : std::uint8_t { SendAttempt, PermitGranted, PermitRejected };
+
+class RpcSystem;
+
+// Each tier's shared machines talk through their own effects, so that the tier of a breaker
+// timer (id 0 in the machine) is known, and each tier's components have their own names.
+class TierEffects final : public Effects {
+public:
+    TierEffects(RpcSystem& system, std::uint32_t tier) : system_(system), tier_(tier) {}
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
+    void cancel_timer(TimerKind kind, std::uint64_t id) override;
+    void send_attempt(std::uint64_t request, std::uint32_t attempt) override;
+    void requeue(std::uint64_t message, bool near_head) override;
+    void dead_letter(std::uint64_t message) override;
+    void permit_granted(std::uint64_t id) override;
+    void permit_rejected(std::uint64_t id) override;
+    void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
+                      std::uint64_t id) override;
+
+private:
+    RpcSystem& system_;
+    std::uint32_t tier_;
+};
+
+struct Tier {
+    Tier(RpcSystem& system, std::uint32_t index, const RpcConfig& c) : config(&c), effects(system, index) {
+        if (c.breaker) breaker.emplace(*c.breaker, effects, breaker_component(index));
+        if (c.bulkhead) bulkhead.emplace(*c.bulkhead, effects, bulkhead_component(index));
+        if (c.retry_budget) budget.emplace(*c.retry_budget, effects, budget_component(index));
+    }
+    const RpcConfig* config;
+    TierEffects effects;
+    std::optional<CircuitBreaker> breaker;
+    std::optional<Bulkhead> bulkhead;
+    std::optional<RetryBudget> budget;
+    std::optional<CallGuards> guards;  // set by the system, which owns the metrics and the desk
+    TimerGenerations breaker_timers;
+};
+
+class RpcSystem final : public SystemBase {
+public:
+    RpcSystem(const Scenario& s, const RunOptions& options);
+
+    std::size_t live_slots() const override { return slots_.size(); }
+    std::size_t live_bytes() const override {
+        return slots_.size() * rpc_bytes_per_request() + deferred_.bytes();
+    }
+
+    RunMetrics run();
+
+    // --- Effects -------------------------------------------------------------------------------
+    void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
+    void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
+    void send_attempt(std::uint64_t request, std::uint32_t) override {
+        deferred_.push(DeferredKind::SendAttempt, request);
+    }
+    void permit_granted(std::uint64_t id) override { deferred_.push(DeferredKind::PermitGranted, id); }
+    void permit_rejected(std::uint64_t id) override { deferred_.push(DeferredKind::PermitRejected, id); }
+    // Messages do not exist in RPC: a call here is a wiring bug, counted as a modelling error.
+    void requeue(std::uint64_t, bool) override { ++unhandled_effects_; }
+    void dead_letter(std::uint64_t) override { ++unhandled_effects_; }
+    void transitioned(std::string_view component, std::string_view from, std::string_view event,
+                      std::string_view to, std::uint64_t id) override;
+
+private:
+    // Breaker timers are per tier (TierEffects passes the tier as the id); the others per slot.
+    TimerGenerations& timers_of(TimerKind kind, std::uint64_t id);
+
+    // --- the event loop ------------------------------------------------------------------------
+    void handle(const SystemEvent& e);
+    void drain_deferred();
+    Tier& tier_of(std::uint32_t slot) { return *tiers_[slots_[slot].tier]; }
+
+    void on_arrival();
+
+    // A request at `tier`: a client request (tier 0), or the call an attempt of tier - 1 makes.
+    void start_request(std::uint32_t tier_index, std::uint32_t parent, std::uint64_t parent_token,
+                       std::uint64_t number);
+
+    // --- rpc_attempts.cpp -------------------------------------------------------------------------
+    // The retry machine sent attempt r.attempt + 1: breaker (per attempt), then bulkhead.
+    void begin_attempt(std::uint32_t s);
+    void on_permit_granted(std::uint32_t s) {
+        if (tier_of(s).guards->permit_granted(slots_[s].guarded, sim_.now())) send_to_downstream(s);
+        else maybe_free(s);
+    }
+
+    void on_permit_rejected(std::uint32_t s) {
+        if (tier_of(s).guards->permit_rejected(slots_[s].guarded, sim_.now()))
+            attempt_failed(s, AttemptOutcome::BulkheadRejected);
+        else maybe_free(s);
+    }
+
+    // The admitted attempt goes to the next tier (as a request of its own) or, from the last
+    // tier, to the service.
+    void send_to_downstream(std::uint32_t s);
+    void on_attempt_done(const SystemEvent& e);
+    void on_timer(const SystemEvent& e);
+    void attempt_succeeded(std::uint32_t s);
+    void attempt_failed(std::uint32_t s, AttemptOutcome outcome, Pushback pushback = Pushback::none());
+
+    // Envoy counts a granted retry as active until that retry's attempt ends (or the request does).
+    void end_counted_retry(std::uint32_t s);
+    void after_retry_event(std::uint32_t s);
+    static Outcome outcome_of(AttemptOutcome o);
+
+    // --- rpc_system.cpp ---------------------------------------------------------------------------
+    void settle(std::uint32_t s, Outcome outcome);
+
+    // A call to the next tier ended: to the caller's attempt it is a response (ok, or an error
+    // whatever the inner reason), unless the caller stopped waiting for it.
+    void inner_request_settled(std::uint32_t parent, std::uint64_t token, bool ok);
+
+    // A settled request's slot is reused once no stale bulkhead entry can still name it.
+    void maybe_free(std::uint32_t s);
+    Snapshot snapshot() const;
+
+    Rng backoff_rng_;
+    std::vector<std::unique_ptr<Tier>> tiers_;
+    SlotPool<Request> slots_;
+    DeferredEffects<DeferredKind> deferred_;
+    std::uint64_t unhandled_effects_ = 0;
+    std::uint64_t retired_unhandled_ = 0;
+    // For observers only.
+    std::uint64_t in_system_ = 0;
+    ObserverCounters observed_;
+};
+
+}  // namespace cascadelab::rpc
