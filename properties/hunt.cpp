@@ -1,67 +1,17 @@
 #include "properties/hunt.hpp"
 
-#include <algorithm>      // std::min, std::max
-#include <cmath>          // std::llround
-#include <exception>      // std::exception_ptr
-#include <unordered_map>  // std::unordered_map
+#include <algorithm>  // std::min, std::max
+#include <cmath>      // std::llround
+#include <exception>  // std::exception_ptr
 
 #include <rapidcheck.h>
 
-#include "properties/generators.hpp"
 #include "model/resource_budget.hpp"
+#include "properties/generators.hpp"
+#include "properties/rapidcheck_runner.hpp"
 #include "statemachines/config_error.hpp"
 
-// RapidCheck's reproduce-string codec lives in the library (its RC_PARAMS="reproduce=..."
-// support) but not in an installed header; these are its signatures in RapidCheck's source.
-namespace rc::detail {
-std::string reproduceMapToString(const std::unordered_map<std::string, Reproduce>& reproduceMap);
-std::unordered_map<std::string, Reproduce> stringToReproduceMap(const std::string& str);
-}  // namespace rc::detail
-
 namespace cascadelab::properties {
-
-namespace {
-
-// Counts cases and accepted shrinks, for the progress line.
-class Progress final : public rc::detail::TestListener {
-public:
-    explicit Progress(const HuntOptions& o) : options_(o) {}
-    void onTestCaseFinished(const rc::detail::CaseDescription&) override {
-        ++cases;
-        if (options_.progress) options_.progress(cases, shrinks);
-    }
-    void onShrinkTried(const rc::detail::CaseDescription&, bool accepted) override {
-        if (!accepted) return;
-        ++shrinks;
-        if (options_.progress) options_.progress(cases, shrinks);
-    }
-    void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
-    int cases = 0;
-    int shrinks = 0;
-
-private:
-    const HuntOptions& options_;
-};
-
-std::unordered_map<std::string, rc::detail::Reproduce> decode_reproduce(const std::string& text) {
-    if (text.empty()) return {};
-    try {
-        return rc::detail::stringToReproduceMap(text);
-    } catch (const std::exception&) {
-        throw ConfigError("--reproduce", text, "is not a RapidCheck reproduce string");
-    }
-}
-
-}  // namespace
-
-bool is_reproduce_string(const std::string& text) {
-    try {
-        decode_reproduce(text);
-        return true;
-    } catch (const ConfigError&) {
-        return false;
-    }
-}
 
 HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOptions& options) {
     const PropertyInfo* info = find_property(property);
@@ -74,6 +24,27 @@ HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOpt
     return search(setup, options, property,
                   [&](const Schedule& s) { return check(property, setup, s, healthy); });
 }
+
+namespace {
+
+// Finishes a found failure: `simplify` takes it further than RapidCheck's generic moves, and the
+// violation reported is the minimal schedule's.
+void minimise(HuntResult& result, const std::pair<Schedule, Violation>& last_failure, const HuntOptions& options,
+              const ScheduleCheck& check_fn) {
+    int runs = 0;
+    const ScheduleCheck counted = [&](const Schedule& s) {
+        ++runs;
+        return check_fn(s);
+    };
+    auto [minimal, steps] = simplify(last_failure.first, counted);
+    result.runs += runs;
+    result.shrinks += steps;
+    if (options.progress) options.progress(result.cases, result.shrinks);
+    result.minimal = minimal;
+    result.violation = steps ? *check_fn(minimal) : last_failure.second;
+}
+
+}  // namespace
 
 HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::string_view id, const ScheduleCheck& check_fn) {
     HuntResult result;
@@ -95,45 +66,32 @@ HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::strin
             over_budget = std::current_exception();
             return;
         }
-        if (auto v = found) {
-            if (!first_seen) {
-                result.first = s;
-                first_seen = true;
-            }
-            last_failure.emplace(s, *v);
-            RC_FAIL(describe(*v));
+        if (!found) return;
+        if (!first_seen) {
+            result.first = s;
+            first_seen = true;
         }
+        last_failure.emplace(s, *found);
+        RC_FAIL(describe(*found));
     };
 
-    rc::detail::TestParams params;
-    params.seed = options.seed;
-    params.maxSuccess = options.cases;
-    params.maxSize = options.max_size;
-    const rc::detail::TestMetadata metadata{std::string{id}, "cascadelab hunt"};
-    Progress listener(options);
-    const std::unordered_map<std::string, rc::detail::Reproduce> reproduce = decode_reproduce(options.reproduce);
-    const rc::detail::TestResult outcome =
-        rc::detail::checkProperty(rc::detail::toProperty(testable), metadata, params, listener, reproduce);
+    PropertyRun run{std::string{id}, options.seed, options.cases, options.max_size, options.reproduce, {}, {}};
+    run.on_case = [&] {
+        ++result.cases;
+        if (options.progress) options.progress(result.cases, result.shrinks);
+    };
+    run.on_shrink_accepted = [&] {
+        ++result.shrinks;
+        if (options.progress) options.progress(result.cases, result.shrinks);
+    };
+    const PropertyRunResult outcome = run_property(testable, run);
 
     if (over_budget) std::rethrow_exception(over_budget);
-    result.cases = listener.cases;
-    result.shrinks = listener.shrinks;
-    rc::detail::FailureResult failure;
-    if (outcome.match(failure) && last_failure) {
+    if (outcome.failed && last_failure) {
         result.found = true;
-        result.cases = failure.numSuccess + 1;
-        result.reproduce = rc::detail::reproduceMapToString({{metadata.id, failure.reproduce}});
-        int runs = 0;
-        const ScheduleCheck counted = [&](const Schedule& s) {
-            ++runs;
-            return check_fn(s);
-        };
-        auto [minimal, steps] = simplify(last_failure->first, counted);
-        result.runs += runs;
-        result.shrinks += steps;
-        if (options.progress) options.progress(result.cases, result.shrinks);
-        result.minimal = minimal;
-        result.violation = steps ? *check_fn(minimal) : last_failure->second;
+        result.cases = outcome.cases;
+        result.reproduce = outcome.reproduce;
+        minimise(result, *last_failure, options, check_fn);
     }
     return result;
 }
@@ -152,99 +110,142 @@ std::int64_t smallest_failing(std::int64_t lo, std::int64_t hi, F&& fails) {
     return hi;
 }
 
+// A fault's strength as an integer level that grows with it, so that bisection can weaken it:
+// a latency spike's factor (weakest x1), the percent of capacity a drop takes (weakest 1 %), an
+// error rate in percent (weakest 0 %).
+struct StrengthLevels {
+    FaultKind kind;
+    std::int64_t weakest() const { return kind == FaultKind::ErrorRate ? 0 : 1; }
+    std::int64_t level(double strength) const {
+        switch (kind) {
+            case FaultKind::LatencySpike: return std::llround(strength);
+            case FaultKind::CapacityDrop: return std::llround(100.0 * (1.0 - strength));
+            default: return std::llround(100.0 * strength);
+        }
+    }
+    double strength(std::int64_t level) const {
+        const auto v = static_cast<double>(level);
+        switch (kind) {
+            case FaultKind::LatencySpike: return v;
+            case FaultKind::CapacityDrop: return 1.0 - v / 100.0;
+            default: return v / 100.0;
+        }
+    }
+};
+
+bool has_strength(FaultKind k) {
+    return k == FaultKind::LatencySpike || k == FaultKind::ErrorRate || k == FaultKind::CapacityDrop;
+}
+
+// The simplifications, each kept only if the schedule still fails. Each step returns whether it
+// changed the schedule.
+class Simplifier {
+public:
+    Simplifier(Schedule s, const ScheduleCheck& check_fn) : s_(std::move(s)), check_(check_fn) {}
+
+    std::pair<Schedule, int> run() {
+        for (bool changed = true; changed;) {
+            changed = merge_bursts();
+            for (std::size_t i = 0; i < s_.bursts.size(); ++i) changed |= simplify_burst(i);
+            for (std::size_t i = 0; i < s_.faults.size(); ++i) {
+                if (drop_fault(i)) {
+                    changed = true;
+                    break;  // indices moved; start the round again
+                }
+                changed |= simplify_fault(i);
+            }
+        }
+        return {s_, steps_};
+    }
+
+private:
+    bool take(const Schedule& candidate) {
+        if (candidate == s_ || !check_(candidate)) return false;
+        s_ = candidate;
+        ++steps_;
+        return true;
+    }
+    // Whether the schedule with `edit` applied fails (the current one does, by construction).
+    template <class Edit>
+    bool fails_with(Edit&& edit) {
+        Schedule c = s_;
+        edit(c);
+        return c == s_ || check_(c).has_value();
+    }
+    template <class Edit>
+    bool take_edited(Edit&& edit) {
+        Schedule c = s_;
+        edit(c);
+        return take(c);
+    }
+
+    // Fewer bursts: one burst holding them all from the earliest start, spread as they were, or
+    // else all at once.
+    bool merge_bursts() {
+        if (s_.bursts.size() <= 1) return false;
+        Burst merged = s_.bursts.front();
+        Time end = merged.start + merged.spread;
+        merged.size = 0;
+        for (const Burst& b : s_.bursts) {
+            merged.start = std::min(merged.start, b.start);
+            end = std::max(end, b.start + b.spread);
+            merged.size += b.size;
+        }
+        merged.spread = end - merged.start;
+        if (take_edited([&](Schedule& c) { c.bursts = {merged}; })) return true;
+        merged.spread = Duration::zero();
+        return take_edited([&](Schedule& c) { c.bursts = {merged}; });
+    }
+
+    // No spread, start at zero, and the fewest requests that still break it.
+    bool simplify_burst(std::size_t i) {
+        bool changed = take_edited([&](Schedule& c) { c.bursts[i].spread = Duration::zero(); });
+        changed |= take_edited([&](Schedule& c) { c.bursts[i].start = Time{}; });
+        const auto size = smallest_failing(1, s_.bursts[i].size, [&](std::int64_t n) {
+            return fails_with([&](Schedule& c) { c.bursts[i].size = static_cast<std::uint32_t>(n); });
+        });
+        changed |= take_edited([&](Schedule& c) { c.bursts[i].size = static_cast<std::uint32_t>(size); });
+        return changed;
+    }
+
+    bool drop_fault(std::size_t i) {
+        return take_edited([&](Schedule& c) { c.faults.erase(c.faults.begin() + static_cast<std::ptrdiff_t>(i)); });
+    }
+
+    // Start at zero, shorter (whole milliseconds), weaker.
+    bool simplify_fault(std::size_t i) {
+        bool changed = take_edited([&](Schedule& c) { c.faults[i].start = Time{}; });
+        const std::int64_t longest_ms = std::max<std::int64_t>(1, s_.faults[i].length.us() / 1000);
+        const auto length_ms = smallest_failing(1, longest_ms, [&](std::int64_t ms) {
+            return fails_with([&](Schedule& c) { c.faults[i].length = Duration::millis(ms); });
+        });
+        changed |= take_edited(
+            [&](Schedule& c) { c.faults[i].length = std::min(s_.faults[i].length, Duration::millis(length_ms)); });
+        if (has_strength(s_.faults[i].kind)) changed |= weaken_fault(i);
+        return changed;
+    }
+
+    // Spikes toward x1, capacity drops toward 99 % kept, error rates toward 0.
+    bool weaken_fault(std::size_t i) {
+        const StrengthLevels levels{s_.faults[i].kind};
+        const std::int64_t weakest = levels.weakest();
+        const auto level = smallest_failing(weakest, std::max(weakest, levels.level(s_.faults[i].strength)),
+                                            [&](std::int64_t v) {
+                                                return fails_with(
+                                                    [&](Schedule& c) { c.faults[i].strength = levels.strength(v); });
+                                            });
+        return take_edited([&](Schedule& c) { c.faults[i].strength = levels.strength(level); });
+    }
+
+    Schedule s_;
+    const ScheduleCheck& check_;
+    int steps_ = 0;
+};
+
 }  // namespace
 
 std::pair<Schedule, int> simplify(Schedule s, const ScheduleCheck& check_fn) {
-    int steps = 0;
-    auto take = [&](const Schedule& candidate) {
-        if (candidate == s || !check_fn(candidate)) return false;
-        s = candidate;
-        ++steps;
-        return true;
-    };
-    for (bool changed = true; changed;) {
-        changed = false;
-        // Fewer bursts: one burst holding them all, at the earliest start.
-        if (s.bursts.size() > 1) {
-            Schedule c = s;
-            Burst merged = c.bursts.front();
-            Time end = merged.start + merged.spread;
-            merged.size = 0;
-            for (const Burst& b : c.bursts) {
-                merged.start = std::min(merged.start, b.start);
-                end = std::max(end, b.start + b.spread);
-                merged.size += b.size;
-            }
-            merged.spread = end - merged.start;
-            c.bursts = {merged};
-            if (take(c)) {
-                changed = true;
-            } else {
-                merged.spread = Duration::zero();  // all of them at once
-                c.bursts = {merged};
-                changed |= take(c);
-            }
-        }
-        for (std::size_t i = 0; i < s.bursts.size(); ++i) {
-            for (auto edit : {+[](Burst& b) { b.spread = Duration::zero(); }, +[](Burst& b) { b.start = Time{}; }}) {
-                Schedule c = s;
-                edit(c.bursts[i]);
-                changed |= take(c);
-            }
-            // Smaller bursts: the fewest requests that still break it.
-            const auto size = smallest_failing(1, s.bursts[i].size, [&](std::int64_t n) {
-                Schedule c = s;
-                c.bursts[i].size = static_cast<std::uint32_t>(n);
-                return c == s || check_fn(c).has_value();
-            });
-            Schedule c = s;
-            c.bursts[i].size = static_cast<std::uint32_t>(size);
-            changed |= take(c);
-        }
-        for (std::size_t i = 0; i < s.faults.size(); ++i) {
-            Schedule without = s;
-            without.faults.erase(without.faults.begin() + static_cast<std::ptrdiff_t>(i));
-            if (take(without)) {
-                changed = true;
-                break;  // indices moved; start the round again
-            }
-            Schedule at_zero = s;
-            at_zero.faults[i].start = Time{};
-            changed |= take(at_zero);
-            // Shorter faults.
-            const auto length_ms = smallest_failing(1, std::max<std::int64_t>(1, s.faults[i].length.us() / 1000), [&](std::int64_t ms) {
-                Schedule c = s;
-                c.faults[i].length = Duration::millis(ms);
-                return c == s || check_fn(c).has_value();
-            });
-            Schedule shorter = s;
-            shorter.faults[i].length = std::min(s.faults[i].length, Duration::millis(length_ms));
-            changed |= take(shorter);
-            // Weaker faults: spikes toward x1, capacity drops toward 99 % kept, error rates toward 0.
-            FaultWindow& f = s.faults[i];
-            if (f.kind == FaultKind::LatencySpike || f.kind == FaultKind::ErrorRate || f.kind == FaultKind::CapacityDrop) {
-                const bool spike = f.kind == FaultKind::LatencySpike;
-                const bool drop = f.kind == FaultKind::CapacityDrop;
-                // As an integer that grows with strength: spike factor, error percent, percent lost.
-                const auto level = [&](double strength) {
-                    return static_cast<std::int64_t>(std::llround(spike ? strength : drop ? 100.0 * (1.0 - strength) : 100.0 * strength));
-                };
-                const auto strength_of = [&](std::int64_t v) {
-                    return spike ? static_cast<double>(v) : drop ? 1.0 - static_cast<double>(v) / 100.0 : static_cast<double>(v) / 100.0;
-                };
-                const std::int64_t weakest = spike ? 1 : drop ? 1 : 0;
-                const auto weaker = smallest_failing(weakest, std::max(weakest, level(f.strength)), [&](std::int64_t v) {
-                    Schedule c = s;
-                    c.faults[i].strength = strength_of(v);
-                    return c == s || check_fn(c).has_value();
-                });
-                Schedule c = s;
-                c.faults[i].strength = strength_of(weaker);
-                changed |= take(c);
-            }
-        }
-    }
-    return {s, steps};
+    return Simplifier(std::move(s), check_fn).run();
 }
 
 }  // namespace cascadelab::properties

@@ -8,6 +8,7 @@
 #include <string>      // std::string
 
 #include "properties/invariants.hpp"
+#include "properties/rapidcheck_runner.hpp"  // is_reproduce_string
 #include "properties/schedule.hpp"
 
 namespace cascadelab::properties {
@@ -32,8 +33,6 @@ struct HuntResult {
     std::string reproduce; // RapidCheck's reproduce string for this failure
 };
 
-// Whether `text` decodes as a RapidCheck reproduce string (what --reproduce takes).
-bool is_reproduce_string(const std::string& text);
 
 // Throws ConfigError for a property that does not exist or does not apply, and RunLimitExceeded
 // when a run passes the setup's budget (never taken for a violation).
