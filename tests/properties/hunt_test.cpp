@@ -144,6 +144,28 @@ TEST(Shrinking, SimplifyMergesBurstsAndDropsNeedlessFaults) {
     EXPECT_TRUE(minimal.faults.empty());
 }
 
+// Any fault of a kind breaks it, whatever its strength: each is weakened to the bottom of its
+// scale — a spike to x1, a capacity drop to 1 % lost, an error rate to 0.
+TEST(Shrinking, SimplifyWeakensEachKindOfFaultToTheBottomOfItsScale) {
+    for (const FaultWindow& start : {FaultWindow{FaultKind::LatencySpike, Time{}, 10_ms, 8.0},
+                                     FaultWindow{FaultKind::CapacityDrop, Time{}, 10_ms, 0.25},
+                                     FaultWindow{FaultKind::ErrorRate, Time{}, 10_ms, 0.6}}) {
+        Schedule s;
+        s.faults = {start};
+        const auto [minimal, steps] = simplify(s, [&](const Schedule& c) -> std::optional<Violation> {
+            for (const FaultWindow& f : c.faults)
+                if (f.kind == start.kind) return Violation{};
+            return std::nullopt;
+        });
+        ASSERT_EQ(minimal.faults.size(), 1u);
+        double weakest = 0.0;  // an error rate
+        if (start.kind == FaultKind::LatencySpike) weakest = 1.0;
+        if (start.kind == FaultKind::CapacityDrop) weakest = 0.99;
+        EXPECT_DOUBLE_EQ(minimal.faults[0].strength, weakest) << name(start.kind);
+        EXPECT_EQ(minimal.faults[0].length, 1_ms);
+    }
+}
+
 TEST(Hunt, APropertyThatDoesNotApplyIsRefused) {
     EXPECT_THROW(hunt("dlq-routing", setup_of("rpc-naive"), quick()), std::invalid_argument);
     EXPECT_THROW(hunt("retry-storm", setup_of("event-naive"), quick()), std::invalid_argument);
