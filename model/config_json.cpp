@@ -138,7 +138,7 @@ RetryBudgetConfig read_budget(const json& j, const std::string& path) {
     o.choice("policy", policy, kPolicies);
     RetryBudgetConfig b;
     switch (policy) {
-        case BudgetPolicy::GrpcThrottle: b = RetryBudgetConfig::grpc(10.0, 0.1); break;
+        case BudgetPolicy::GrpcThrottle: b = RetryBudgetConfig::grpc(); break;  // gRPC A6's example: 10 tokens, 0.1
         case BudgetPolicy::FinagleRatio: b = RetryBudgetConfig::finagle(); break;
         case BudgetPolicy::EnvoyConcurrent: b = RetryBudgetConfig::envoy(); break;
         case BudgetPolicy::AwsQuota: b = RetryBudgetConfig::aws_standard(); break;

@@ -49,8 +49,8 @@ HealthyLevel measure_healthy(const HuntSetup& setup);
 std::optional<Violation> check(std::string_view property, const HuntSetup& setup, const Schedule& schedule,
                                const HealthyLevel& healthy);
 
-// The step-level invariants as observers, for tests and the timeline: `on_violation` is called
-// once, with the first violation.
+// The step-level invariants as observers, for tests and the timeline: `first` receives the first
+// violation (later ones are not recorded). nullptr for a run-level property.
 std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,
                                            std::optional<Violation>& first);
 
