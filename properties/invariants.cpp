@@ -17,42 +17,14 @@ std::string describe(const Violation& v) {
     return fmt::format("{} broke at {} (step {}): {}", v.property, to_string(v.at), v.step, v.detail);
 }
 
-const std::vector<PropertyInfo>& property_catalog() {
-    static const std::vector<PropertyInfo> catalog{
-        {"bulkhead-bound", "calls holding a bulkhead slot never exceed max_concurrent_calls, at any instant", true, true},
-        {"breaker-safety", "no call is let through while the breaker is Open before its wait; HalfOpen never has more "
-                           "probes out than permitted", true, true},
-        {"retry-bounds", "no request gets more attempts (no message more deliveries) than configured; every backoff "
-                         "lies in [0, cap]", true, true},
-        {"retry-storm", "over every trailing storm window, retries <= storm_budget x requests + storm_reserve "
-                        "(amplification <= 1 + budget); RPC", true, false},
-        {"conservation", "every request or message is in exactly one place: published = queued + in transit + "
-                         "processing + waiting + acked + dead-lettered + dropped, at every step", true, true},
-        {"dlq-routing", "a dead-lettered message was delivered exactly max_deliveries times, none more, and every "
-                        "message ends acked, dead-lettered or dropped; event-driven", false, true},
-        {"termination", "every request gets exactly one outcome: never more outcomes than requests, and all of them "
-                        "once the run is over", true, true},
-        {"determinism", "the same scenario, schedule and seed give the same trace, transition for transition", true, true},
-        {"recovery", "after the last trigger ends, goodput is back to recovery_fraction of its healthy level within "
-                     "recovery_within (no metastable failure)", true, true},
-    };
-    return catalog;
-}
-
-const PropertyInfo* find_property(std::string_view name) {
-    for (const PropertyInfo& p : property_catalog())
-        if (p.name == name) return &p;
-    return nullptr;
-}
-
-bool applies(const PropertyInfo& p, Architecture a) { return a == Architecture::Rpc ? p.rpc : p.event; }
-
 namespace {
 
 // A step-level invariant: checks each snapshot, remembers the first violation.
 class StepCheck : public RunObserver {
 public:
     StepCheck(std::string_view name, std::optional<Violation>& first) : name_(name), first_(first) {}
+    // Every check is made from the setup (make_check); those that need nothing of it inherit this.
+    StepCheck(std::string_view name, std::optional<Violation>& first, const HuntSetup&) : StepCheck(name, first) {}
     void step(const Snapshot& s) final {
         if (first_) return;
         check(s);
@@ -63,6 +35,10 @@ protected:
     void fail(const Snapshot& s, std::string detail) { first_ = Violation{std::string{name_}, s.now, s.step, std::move(detail)}; }
     void fail(Time at, std::uint64_t step, std::string detail) { first_ = Violation{std::string{name_}, at, step, std::move(detail)}; }
     bool failed() const { return first_.has_value(); }
+
+public:
+    // After the run, for what can only be judged at its end (everything settled).
+    virtual void at_end(const RunMetrics&) {}
 
 private:
     std::string_view name_;
@@ -99,7 +75,8 @@ private:
 
 class RetryBounds final : public StepCheck {
 public:
-    RetryBounds(std::string_view name, std::optional<Violation>& first, const Scenario& s) : StepCheck(name, first) {
+    RetryBounds(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        const Scenario& s = h.scenario;
         const bool rpc = s.architecture == Architecture::Rpc;
         max_attempts_ = rpc ? s.rpc.retry.max_attempts : s.event.message.max_deliveries;
         const BackoffConfig& b = rpc ? s.rpc.retry.backoff : s.event.message.redelivery_backoff;
@@ -155,7 +132,8 @@ private:
 
 class Conservation final : public StepCheck {
 public:
-    Conservation(std::string_view name, std::optional<Violation>& first, Architecture a) : StepCheck(name, first), event_(a == Architecture::Event) {}
+    Conservation(std::string_view name, std::optional<Violation>& first, const HuntSetup& h)
+        : StepCheck(name, first), event_(h.scenario.architecture == Architecture::Event) {}
     void check(const Snapshot& s) override {
         if (event_) {
             const std::uint64_t placed =
@@ -181,7 +159,7 @@ public:
         if (s.settled > s.started) fail(s, fmt::format("{} outcomes for {} requests", s.settled, s.started));
         last_ = s;
     }
-    void at_end(const RunMetrics& m) {
+    void at_end(const RunMetrics& m) override {
         if (failed()) return;
         if (m.unfinished != 0 || m.settled() != m.requests)
             fail(last_, fmt::format("the run ended with {} of {} requests without an outcome", m.requests - m.settled(),
@@ -196,7 +174,8 @@ private:
 // max_deliveries (the event keeps its number along the chain, so the stage is part of the key).
 class DlqRouting final : public StepCheck {
 public:
-    DlqRouting(std::string_view name, std::optional<Violation>& first, const Scenario& s) : StepCheck(name, first) {
+    DlqRouting(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        const Scenario& s = h.scenario;
         max_by_stage_.push_back(s.event.message.max_deliveries);
         for (const EventConfig& inner : s.inner_stages) max_by_stage_.push_back(inner.message.max_deliveries);
     }
@@ -223,7 +202,7 @@ public:
         step_ = s.step + 1;  // transitions reported next belong to the next event
         last_ = s;
     }
-    void at_end(const RunMetrics& m) {
+    void at_end(const RunMetrics& m) override {
         if (failed()) return;
         if (m.unfinished != 0 || last_.queued + last_.processing + last_.waiting + last_.in_transit != 0)
             fail(last_, fmt::format("the run ended with messages not routed: queued {}, processing {}, waiting {}",
@@ -286,7 +265,118 @@ std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedul
     return std::nullopt;
 }
 
+// Recovery: after the last trigger, goodput must be back to a fraction of its healthy level.
+std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel& healthy) {
+    const Time from = schedule.trigger_end() + setup.recovery_within;
+    StepAt observer(from);  // the step at `from`, for the report
+    const RunMetrics m = run_scenario(scenario_for(setup, schedule), RunOptions{}
+                                                                         .with_observer(&observer)
+                                                                         .with_budget(setup.budget)
+                                                                         .with_progress(setup.run_progress));
+    const Time to = from + setup.recovery_measure;
+    const double goodput = goodput_between(m, from, to);
+    const double needed = setup.recovery_fraction * healthy.goodput_per_s;
+    if (goodput >= needed) return std::nullopt;
+    return Violation{"recovery", from, observer.reached,
+                     fmt::format("goodput {:.0f}/s in [{}, {}), needed {:.0f}/s ({:g} % of the healthy {:.0f}/s); "
+                                 "the last trigger ended at {}",
+                                 goodput, to_string(from), to_string(to), needed, 100.0 * setup.recovery_fraction,
+                                 healthy.goodput_per_s, to_string(schedule.trigger_end()))};
+}
+
+std::optional<Violation> check_determinism_of(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel&) {
+    return check_determinism(setup, schedule);
+}
+
+// One property: what `hunt --list` shows, and how it is checked — a step-level invariant watching
+// the run (an observer, made fresh for each run), or a check over whole runs.
+using StepCheckFactory = std::unique_ptr<StepCheck> (*)(std::string_view, const HuntSetup&, std::optional<Violation>&);
+using RunCheck = std::optional<Violation> (*)(const HuntSetup&, const Schedule&, const HealthyLevel&);
+struct PropertyEntry {
+    PropertyInfo info;
+    StepCheckFactory step_check = nullptr;
+    RunCheck run_check = nullptr;
+};
+
+template <class Check>
+std::unique_ptr<StepCheck> make_check(std::string_view name, const HuntSetup& setup, std::optional<Violation>& first) {
+    return std::make_unique<Check>(name, first, setup);
+}
+
+// Every property, in the order `hunt --list` prints them.
+const std::vector<PropertyEntry>& registry() {
+    static const std::vector<PropertyEntry> entries{
+        {{"bulkhead-bound",
+          "calls holding a bulkhead slot never exceed max_concurrent_calls, at any instant",
+          /*rpc=*/true, /*event=*/true},
+         &make_check<BulkheadBound>},
+        {{"breaker-safety",
+          "no call is let through while the breaker is Open before its wait; HalfOpen never has more "
+          "probes out than permitted",
+          /*rpc=*/true, /*event=*/true},
+         &make_check<BreakerSafety>},
+        {{"retry-bounds",
+          "no request gets more attempts (no message more deliveries) than configured; every backoff "
+          "lies in [0, cap]",
+          /*rpc=*/true, /*event=*/true},
+         &make_check<RetryBounds>},
+        {{"retry-storm",
+          "over every trailing storm window, retries <= storm_budget x requests + storm_reserve "
+          "(amplification <= 1 + budget); RPC",
+          /*rpc=*/true, /*event=*/false},
+         &make_check<RetryStorm>},
+        {{"conservation",
+          "every request or message is in exactly one place: published = queued + in transit + "
+          "processing + waiting + acked + dead-lettered + dropped, at every step",
+          /*rpc=*/true, /*event=*/true},
+         &make_check<Conservation>},
+        {{"dlq-routing",
+          "a dead-lettered message was delivered exactly max_deliveries times, none more, and every "
+          "message ends acked, dead-lettered or dropped; event-driven",
+          /*rpc=*/false, /*event=*/true},
+         &make_check<DlqRouting>},
+        {{"termination",
+          "every request gets exactly one outcome: never more outcomes than requests, and all of them "
+          "once the run is over",
+          /*rpc=*/true, /*event=*/true},
+         &make_check<Termination>},
+        {{"determinism",
+          "the same scenario, schedule and seed give the same trace, transition for transition",
+          /*rpc=*/true, /*event=*/true},
+         nullptr, &check_determinism_of},
+        {{"recovery",
+          "after the last trigger ends, goodput is back to recovery_fraction of its healthy level "
+          "within recovery_within (no metastable failure)",
+          /*rpc=*/true, /*event=*/true},
+         nullptr, &check_recovery},
+    };
+    return entries;
+}
+
+const PropertyEntry* find_entry(std::string_view name) {
+    for (const PropertyEntry& e : registry())
+        if (e.info.name == name) return &e;
+    return nullptr;
+}
+
 }  // namespace
+
+const std::vector<PropertyInfo>& property_catalog() {
+    static const std::vector<PropertyInfo> catalog = [] {
+        std::vector<PropertyInfo> infos;
+        for (const PropertyEntry& e : registry()) infos.push_back(e.info);
+        return infos;
+    }();
+    return catalog;
+}
+
+const PropertyInfo* find_property(std::string_view name) {
+    for (const PropertyInfo& p : property_catalog())
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+bool applies(const PropertyInfo& p, Architecture a) { return a == Architecture::Rpc ? p.rpc : p.event; }
 
 HealthyLevel measure_healthy(const HuntSetup& setup) {
     const RunMetrics m = run_scenario(healthy_scenario(setup), RunOptions{}.with_budget(setup.budget).with_progress(setup.run_progress));
@@ -298,40 +388,24 @@ HealthyLevel measure_healthy(const HuntSetup& setup) {
 
 std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,
                                            std::optional<Violation>& first) {
-    const Scenario& s = setup.scenario;
-    if (property == "bulkhead-bound") return std::make_unique<BulkheadBound>(property, first);
-    if (property == "breaker-safety") return std::make_unique<BreakerSafety>(property, first);
-    if (property == "retry-bounds") return std::make_unique<RetryBounds>(property, first, s);
-    if (property == "retry-storm") return std::make_unique<RetryStorm>(property, first, setup);
-    if (property == "conservation") return std::make_unique<Conservation>(property, first, s.architecture);
-    if (property == "termination") return std::make_unique<Termination>(property, first);
-    if (property == "dlq-routing") return std::make_unique<DlqRouting>(property, first, s);
-    return nullptr;  // run-level properties: determinism, recovery
+    const PropertyEntry* entry = find_entry(property);
+    if (!entry || !entry->step_check) return nullptr;
+    return entry->step_check(entry->info.name, setup, first);
 }
 
 std::optional<Violation> check(std::string_view property, const HuntSetup& setup, const Schedule& schedule,
                                const HealthyLevel& healthy) {
-    if (property == "determinism") return check_determinism(setup, schedule);
-    const Scenario s = scenario_for(setup, schedule);
+    const PropertyEntry* entry = find_entry(property);
+    if (!entry) return std::nullopt;  // callers validate the name first (hunt, replay files)
+    if (entry->run_check) return entry->run_check(setup, schedule, healthy);
     std::optional<Violation> first;
-    std::unique_ptr<RunObserver> observer = make_observer(property, setup, first);
-    const Time from = schedule.trigger_end() + setup.recovery_within;
-    if (!observer) observer = std::make_unique<StepAt>(from);  // recovery: note the step at `from`
-    const RunMetrics m = run_scenario(s, RunOptions{}.with_observer(observer.get()).with_budget(setup.budget).with_progress(setup.run_progress));
-    if (auto* t = dynamic_cast<Termination*>(observer.get())) t->at_end(m);
-    if (auto* d = dynamic_cast<DlqRouting*>(observer.get())) d->at_end(m);
-    if (first || property != "recovery") return first;
-
-    const Time to = from + setup.recovery_measure;
-    const double goodput = goodput_between(m, from, to);
-    const double needed = setup.recovery_fraction * healthy.goodput_per_s;
-    if (goodput < needed)
-        return Violation{"recovery", from, static_cast<StepAt*>(observer.get())->reached,
-                         fmt::format("goodput {:.0f}/s in [{}, {}), needed {:.0f}/s ({:g} % of the healthy {:.0f}/s); "
-                                     "the last trigger ended at {}",
-                                     goodput, to_string(from), to_string(to), needed, 100.0 * setup.recovery_fraction,
-                                     healthy.goodput_per_s, to_string(schedule.trigger_end()))};
-    return std::nullopt;
+    const std::unique_ptr<StepCheck> observer = entry->step_check(entry->info.name, setup, first);
+    const RunMetrics m = run_scenario(scenario_for(setup, schedule), RunOptions{}
+                                                                         .with_observer(observer.get())
+                                                                         .with_budget(setup.budget)
+                                                                         .with_progress(setup.run_progress));
+    observer->at_end(m);
+    return first;
 }
 
 }  // namespace cascadelab::properties
