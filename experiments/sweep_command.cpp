@@ -152,36 +152,41 @@ struct SweepPlan {
     ResourceBudget budget;
 };
 
-SweepPlan validate(const SweepArgs& a) {
-    SweepPlan p;
-    if (a.out.empty()) throw BadInput("--out is required: the directory for runs.csv, summary.csv and summary.json");
-    p.seeds = parse_whole("--seeds", a.seeds, 1, 100'000);
-    p.threads = threads_from(a.threads);
-    if (const std::string* shard = given("--shard", a.shard)) {
-        const auto slash = shard->find('/');
-        try {
-            if (slash == std::string::npos) throw BadInput("no slash");
-            p.shard_count = parse_whole("--shard", shard->substr(slash + 1), 1, 1'000'000);
-            p.shard_index = parse_whole("--shard", shard->substr(0, slash), 1, p.shard_count);
-        } catch (const BadInput&) {
-            throw BadInput(fmt::format("--shard {}: must be I/N with 1 <= I <= N <= 1000000", *shard));
-        }
+// "I/N": this process runs every N-th run starting with the I-th.
+void read_shard(const std::string* shard, SweepPlan& p) {
+    if (!shard) return;
+    const auto slash = shard->find('/');
+    try {
+        if (slash == std::string::npos) throw BadInput("no slash");
+        p.shard_count = parse_whole("--shard", shard->substr(slash + 1), 1, 1'000'000);
+        p.shard_index = parse_whole("--shard", shard->substr(0, slash), 1, p.shard_count);
+    } catch (const BadInput&) {
+        throw BadInput(fmt::format("--shard {}: must be I/N with 1 <= I <= N <= 1000000", *shard));
     }
-    const Scenario base = one_scenario_from_arg(a.scenario);
-    if (a.params.size() > kMaxParams) throw BadInput(fmt::format("--param: at most {} parameters", kMaxParams));
+}
+
+// The parameters, each key once, within the limits on parameters, grid points and runs.
+std::vector<Param> read_params(const std::vector<std::string>& args, std::size_t seeds) {
+    if (args.size() > kMaxParams) throw BadInput(fmt::format("--param: at most {} parameters", kMaxParams));
+    std::vector<Param> params;
     std::set<std::string> keys;
     std::size_t points = 1;
-    for (const std::string& arg : a.params) {
+    for (const std::string& arg : args) {
         Param param = parse_param(arg);
         // The same key twice would run one value under the other's label.
         if (!keys.insert(param.key).second) throw BadInput(fmt::format("--param {}: the key is given twice", param.key));
         points *= param.values.size();
         if (points > kMaxGridPoints)
             throw BadInput(fmt::format("--param {}: the grid passes {} points", param.key, kMaxGridPoints));
-        p.params.push_back(std::move(param));
+        params.push_back(std::move(param));
     }
-    if (points * p.seeds > kMaxRuns)
-        throw BadInput(fmt::format("--seeds {}: {} grid points x {} seeds passes {} runs", p.seeds, points, p.seeds, kMaxRuns));
+    if (points * seeds > kMaxRuns)
+        throw BadInput(fmt::format("--seeds {}: {} grid points x {} seeds passes {} runs", seeds, points, seeds, kMaxRuns));
+    return params;
+}
+
+// --table and --plot, which both need a grid over exactly two parameters.
+void read_views(const SweepArgs& a, SweepPlan& p) {
     if (const std::string* table = given("--table", a.table)) {
         if (p.params.size() != 2) throw BadInput("--table prints a grid over two parameters: give exactly two --param");
         if (p.shard_count != 1) throw BadInput("--table needs the whole grid: run it without --shard (or on merged output)");
@@ -195,18 +200,26 @@ SweepPlan validate(const SweepArgs& a) {
         require_gnuplot();
         p.plot = true;
     }
+}
 
-    // The grid, first parameter slowest; each point checked once (bad keys or values fail here).
-    p.points = {{}};
-    for (const Param& param : p.params) {
+// Every combination of the parameters' values, the first parameter slowest.
+std::vector<std::vector<std::string>> grid_points(const std::vector<Param>& params) {
+    std::vector<std::vector<std::string>> points{{}};
+    for (const Param& param : params) {
         std::vector<std::vector<std::string>> next;
-        for (const auto& prefix : p.points)
+        for (const auto& prefix : points)
             for (const std::string& v : param.values) {
                 next.push_back(prefix);
                 next.back().push_back(v);
             }
-        p.points = std::move(next);
+        points = std::move(next);
     }
+    return points;
+}
+
+// Each point's scenario, checked once (bad keys or values fail here, before any run).
+std::vector<Scenario> grid_scenarios(const Scenario& base, const SweepPlan& p) {
+    std::vector<Scenario> grid;
     for (const auto& values : p.points) {
         std::vector<Override> overrides;
         for (std::size_t i = 0; i < p.params.size(); ++i) overrides.push_back(Override{p.params[i].key, values[i]});
@@ -218,8 +231,23 @@ SweepPlan validate(const SweepArgs& a) {
         }
         if (s.seed > UINT64_MAX - (p.seeds - 1))
             throw BadInput(fmt::format("--seeds {}: the seed {} plus {} passes 2^64 - 1", p.seeds, s.seed, p.seeds - 1));
-        p.grid.push_back(std::move(s));
+        grid.push_back(std::move(s));
     }
+    return grid;
+}
+
+// Every option and file checked, in this order, before any work starts.
+SweepPlan validate(const SweepArgs& a) {
+    SweepPlan p;
+    if (a.out.empty()) throw BadInput("--out is required: the directory for runs.csv, summary.csv and summary.json");
+    p.seeds = parse_whole("--seeds", a.seeds, 1, 100'000);
+    p.threads = threads_from(a.threads);
+    read_shard(given("--shard", a.shard), p);
+    const Scenario base = one_scenario_from_arg(a.scenario);
+    p.params = read_params(a.params, p.seeds);
+    read_views(a, p);
+    p.points = grid_points(p.params);
+    p.grid = grid_scenarios(base, p);
     p.budget = budget_from(a.budget);
     const std::size_t runs = (p.grid.size() * p.seeds + p.shard_count - 1) / p.shard_count;
     check_fits(p.grid, p.budget, static_cast<unsigned>(std::min<std::size_t>(p.threads, runs)),
@@ -369,9 +397,7 @@ int execute(const MergePlan& p) {
     return kExitOk;
 }
 
-}  // namespace
-
-void add_sweep_command(CLI::App& app, PendingAction& pending) {
+void add_sweep(CLI::App& app, PendingAction& pending) {
     auto a = std::make_shared<SweepArgs>();
     CLI::App* cmd = app.add_subcommand("sweep", "Run a parameter grid x seeds in parallel; write runs.csv, summary.csv "
                                                 "and summary.json (means with 95 % intervals)");
@@ -390,7 +416,9 @@ void add_sweep_command(CLI::App& app, PendingAction& pending) {
         SweepPlan plan = validate(*a);
         pending.action = [plan] { return execute(plan); };
     });
+}
 
+void add_merge(CLI::App& app, PendingAction& pending) {
     auto m = std::make_shared<MergeArgs>();
     CLI::App* merge = app.add_subcommand("merge", "Merge the runs.csv of sweep shards and recompute the summary");
     merge->add_option("dirs", m->inputs, "Sweep output directories")->type_name("DIR...");
@@ -399,14 +427,15 @@ void add_sweep_command(CLI::App& app, PendingAction& pending) {
         MergePlan plan = validate(*m);
         pending.action = [plan] { return execute(plan); };
     });
+}
 
-    CLI::App* plot = app.add_subcommand("plot", "Draw a sweep's heatmap or a run's time series with gnuplot (SVG + PNG)");
-    plot->require_subcommand(1);
-    struct HeatmapArgs {
-        std::string summary, x, y, z, out;
-    };
+struct HeatmapArgs {
+    std::string summary, x, y, z, out;
+};
+
+void add_plot_heatmap(CLI::App& plot, PendingAction& pending) {
     auto h = std::make_shared<HeatmapArgs>();
-    CLI::App* heat = plot->add_subcommand("heatmap", "A summary.csv column over two parameters");
+    CLI::App* heat = plot.add_subcommand("heatmap", "A summary.csv column over two parameters");
     heat->add_option("--summary", h->summary, "A sweep's summary.csv")->required()->type_name("FILE");
     heat->add_option("--x", h->x, "Parameter on the x axis (a --param key)")->required()->type_name("KEY");
     heat->add_option("--y", h->y, "Parameter on the y axis")->required()->type_name("KEY");
@@ -423,19 +452,27 @@ void add_sweep_command(CLI::App& app, PendingAction& pending) {
             return kExitOk;
         };
     });
-    auto series = std::make_shared<std::array<std::string, 2>>();  // scenario, out
-    auto series_budget = std::make_shared<BudgetArgs>();
-    CLI::App* ts = plot->add_subcommand("series", "Offered load, goodput, in-flight, queue depth and breaker state of one run");
-    ts->add_option("--scenario", (*series)[0], "A preset or a scenario file (one scenario)")->required()->type_name("PRESET|FILE");
-    ts->add_option("--out", (*series)[1], "Output path without extension")->required()->type_name("PATH");
-    add_budget_options(ts, *series_budget);
-    ts->callback([series, series_budget, &pending] {
-        const Scenario s = one_scenario_from_arg((*series)[0]);
-        const ResourceBudget budget = budget_from(*series_budget);
+}
+
+struct SeriesArgs {
+    std::string scenario;
+    std::string out;
+    BudgetArgs budget;
+};
+
+void add_plot_series(CLI::App& plot, PendingAction& pending) {
+    auto a = std::make_shared<SeriesArgs>();
+    CLI::App* ts = plot.add_subcommand("series", "Offered load, goodput, in-flight, queue depth and breaker state of one run");
+    ts->add_option("--scenario", a->scenario, "A preset or a scenario file (one scenario)")->required()->type_name("PRESET|FILE");
+    ts->add_option("--out", a->out, "Output path without extension")->required()->type_name("PATH");
+    add_budget_options(ts, a->budget);
+    ts->callback([a, &pending] {
+        const Scenario s = one_scenario_from_arg(a->scenario);
+        const ResourceBudget budget = budget_from(a->budget);
         check_fits({s}, budget, 1, 1, fmt::format("plot series {}", s.name));
-        check_plot_output("--out", (*series)[1], input_files({(*series)[0]}));
+        check_plot_output("--out", a->out, input_files({a->scenario}));
         require_gnuplot();
-        const std::string out = (*series)[1];
+        const std::string out = a->out;
         pending.action = [s, budget, out] {
             ProgressLine progress("plot");
             RunOptions options;
@@ -445,6 +482,17 @@ void add_sweep_command(CLI::App& app, PendingAction& pending) {
             return kExitOk;
         };
     });
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, PendingAction& pending) {
+    add_sweep(app, pending);
+    add_merge(app, pending);
+    CLI::App* plot = app.add_subcommand("plot", "Draw a sweep's heatmap or a run's time series with gnuplot (SVG + PNG)");
+    plot->require_subcommand(1);
+    add_plot_heatmap(*plot, pending);
+    add_plot_series(*plot, pending);
 }
 
 }  // namespace cascadelab::cli
