@@ -32,33 +32,20 @@ struct WaitExpired {
 
 struct BulkheadContext;
 
-#define CASCADELAB_GUARD(NAME, EVENT)                               \
-    struct NAME : Guard<NAME> {                                     \
-        static constexpr std::string_view name = #NAME;             \
-        static bool test(const EVENT& e, const BulkheadContext& c); \
-    }
-CASCADELAB_GUARD(no_capacity, none);
-CASCADELAB_GUARD(slots_to_spare, PermitRequested);
-CASCADELAB_GUARD(last_slot, PermitRequested);
-CASCADELAB_GUARD(may_wait, PermitRequested);
-CASCADELAB_GUARD(must_not_wait, PermitRequested);
-CASCADELAB_GUARD(slot_held, PermitReleased);
-CASCADELAB_GUARD(waiter_present, PermitReleased);
-CASCADELAB_GUARD(no_waiter, PermitReleased);
-#undef CASCADELAB_GUARD
+CASCADELAB_GUARD(no_capacity, none, BulkheadContext);
+CASCADELAB_GUARD(slots_to_spare, PermitRequested, BulkheadContext);
+CASCADELAB_GUARD(last_slot, PermitRequested, BulkheadContext);
+CASCADELAB_GUARD(may_wait, PermitRequested, BulkheadContext);
+CASCADELAB_GUARD(slot_held, PermitReleased, BulkheadContext);
+CASCADELAB_GUARD(waiter_present, PermitReleased, BulkheadContext);
+CASCADELAB_GUARD(no_waiter, PermitReleased, BulkheadContext);
 
-#define CASCADELAB_ACTION(NAME, EVENT)                        \
-    struct NAME : Action<NAME> {                              \
-        static constexpr std::string_view name = #NAME;       \
-        static void run(const EVENT& e, BulkheadContext& c);  \
-    }
-CASCADELAB_ACTION(admit, PermitRequested);
-CASCADELAB_ACTION(enqueue, PermitRequested);
-CASCADELAB_ACTION(reject, PermitRequested);
-CASCADELAB_ACTION(release, PermitReleased);
-CASCADELAB_ACTION(hand_over_to_next_waiter, PermitReleased);
-CASCADELAB_ACTION(give_up_waiting, WaitExpired);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION(admit, PermitRequested, BulkheadContext);
+CASCADELAB_ACTION(enqueue, PermitRequested, BulkheadContext);
+CASCADELAB_ACTION(reject, PermitRequested, BulkheadContext);
+CASCADELAB_ACTION(release, PermitReleased, BulkheadContext);
+CASCADELAB_ACTION(hand_over_to_next_waiter, PermitReleased, BulkheadContext);
+CASCADELAB_ACTION(give_up_waiting, WaitExpired, BulkheadContext);
 
 struct Available : NamedState<BulkheadState::Available> {
     static constexpr std::string_view name = "Available";
@@ -79,7 +66,7 @@ struct BulkheadDef : MachineDef<BulkheadDef, BulkheadContext> {
         Row< Available, PermitReleased,  none,      release,                  slot_held       >,
         // ---------------------------------------------------------------------------------
         Row< Saturated, PermitRequested, none,      enqueue,                  may_wait        >,
-        Row< Saturated, PermitRequested, none,      reject,                   must_not_wait   >,
+        Row< Saturated, PermitRequested, none,      reject,                   Not<may_wait>   >,
         Row< Saturated, PermitReleased,  none,      hand_over_to_next_waiter, waiter_present  >,
         Row< Saturated, PermitReleased,  Available, release,                  no_waiter       >,
         Row< Saturated, WaitExpired,     none,      give_up_waiting,          none            >
@@ -115,9 +102,6 @@ bool last_slot::test(const PermitRequested&, const BulkheadContext& c) {
 }
 bool may_wait::test(const PermitRequested&, const BulkheadContext& c) {
     return c.config.max_wait_duration > Duration::zero() && c.waiters.size() < c.config.max_queue_length;
-}
-bool must_not_wait::test(const PermitRequested&, const BulkheadContext& c) {
-    return c.config.max_wait_duration == Duration::zero() || c.waiters.size() >= c.config.max_queue_length;
 }
 // A release with no slot held is a modelling error (no row takes it); Resilience4j's semaphore
 // would silently grow past maxConcurrentCalls.

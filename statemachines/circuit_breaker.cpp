@@ -48,62 +48,44 @@ struct TransitionRequested {
 struct BreakerContext;
 
 // ---- Guards (predicates) ----
-#define CASCADELAB_GUARD(NAME, EVENT)                                 \
-    struct NAME : Guard<NAME> {                                       \
-        static constexpr std::string_view name = #NAME;               \
-        static bool test(const EVENT& e, const BreakerContext& c);    \
-    }
-CASCADELAB_GUARD(starts_operating, none);
-CASCADELAB_GUARD(starts_administrative, none);
-CASCADELAB_GUARD(to_operating_state, TransitionRequested);
-CASCADELAB_GUARD(to_administrative_state, TransitionRequested);
-CASCADELAB_GUARD(illegal_transition, TransitionRequested);
-CASCADELAB_GUARD(enters_closed, none);
-CASCADELAB_GUARD(enters_open, none);
-CASCADELAB_GUARD(enters_half_open, none);
-CASCADELAB_GUARD(enters_forced_open, none);
-CASCADELAB_GUARD(enters_disabled, none);
-CASCADELAB_GUARD(enters_metrics_only, none);
-CASCADELAB_GUARD(stays_closed, CallCompleted);
-CASCADELAB_GUARD(trips, CallCompleted);
-CASCADELAB_GUARD(still_open, CallRequested);
-CASCADELAB_GUARD(wait_over, CallRequested);
-CASCADELAB_GUARD(automatic_transition, OpenWaitElapsed);
-CASCADELAB_GUARD(no_half_open_phase, none);
-CASCADELAB_GUARD(probe_slot_free, CallRequested);
-CASCADELAB_GUARD(probes_exhausted, CallRequested);
-CASCADELAB_GUARD(stale_and_ignored, CallCompleted);
-CASCADELAB_GUARD(verdict_pending, CallCompleted);
-CASCADELAB_GUARD(probes_healthy, CallCompleted);
-CASCADELAB_GUARD(probes_failing, CallCompleted);
-CASCADELAB_GUARD(timeout_opens, HalfOpenWaitElapsed);
-CASCADELAB_GUARD(timeout_closes, HalfOpenWaitElapsed);
-#undef CASCADELAB_GUARD
+CASCADELAB_GUARD(starts_operating, none, BreakerContext);
+CASCADELAB_GUARD(to_operating_state, TransitionRequested, BreakerContext);
+CASCADELAB_GUARD(to_administrative_state, TransitionRequested, BreakerContext);
+CASCADELAB_GUARD(illegal_transition, TransitionRequested, BreakerContext);
+CASCADELAB_GUARD(enters_closed, none, BreakerContext);
+CASCADELAB_GUARD(enters_open, none, BreakerContext);
+CASCADELAB_GUARD(enters_half_open, none, BreakerContext);
+CASCADELAB_GUARD(enters_forced_open, none, BreakerContext);
+CASCADELAB_GUARD(enters_disabled, none, BreakerContext);
+CASCADELAB_GUARD(enters_metrics_only, none, BreakerContext);
+CASCADELAB_GUARD(trips, CallCompleted, BreakerContext);
+CASCADELAB_GUARD(wait_over, CallRequested, BreakerContext);
+CASCADELAB_GUARD(automatic_transition, OpenWaitElapsed, BreakerContext);
+CASCADELAB_GUARD(no_half_open_phase, none, BreakerContext);
+CASCADELAB_GUARD(probe_slot_free, CallRequested, BreakerContext);
+CASCADELAB_GUARD(stale_and_ignored, CallCompleted, BreakerContext);
+CASCADELAB_GUARD(verdict_pending, CallCompleted, BreakerContext);
+CASCADELAB_GUARD(probes_healthy, CallCompleted, BreakerContext);
+CASCADELAB_GUARD(probes_failing, CallCompleted, BreakerContext);
+CASCADELAB_GUARD(timeout_opens, HalfOpenWaitElapsed, BreakerContext);
 
 // ---- Actions (imperatives) ----
-#define CASCADELAB_ACTION(NAME)                                          \
-    struct NAME : Action<NAME> {                                         \
-        static constexpr std::string_view name = #NAME;                  \
-        template <class Event>                                           \
-        static void run(const Event& e, BreakerContext& c);              \
-    }
-CASCADELAB_ACTION(aim_at_target);
-CASCADELAB_ACTION(refuse_transition);
-CASCADELAB_ACTION(permit_call);
-CASCADELAB_ACTION(reject_call);
-CASCADELAB_ACTION(record_outcome);
-CASCADELAB_ACTION(record_tripping_outcome);
-CASCADELAB_ACTION(record_late_outcome);
-CASCADELAB_ACTION(record_isolated_outcome);
-CASCADELAB_ACTION(ignore_outcome);
-CASCADELAB_ACTION(record_and_report_thresholds);
-CASCADELAB_ACTION(admit_probe);
-CASCADELAB_ACTION(note_late_outcome);
-CASCADELAB_ACTION(record_probe);
-CASCADELAB_ACTION(record_failed_probes);
-CASCADELAB_ACTION(give_back_probe_permit);
-CASCADELAB_ACTION(note_hung_probes);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION_ON_ANY_EVENT(aim_at_target, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(refuse_transition, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(permit_call, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(reject_call, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_tripping_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_late_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_isolated_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(ignore_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_and_report_thresholds, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(admit_probe, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(note_late_outcome, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_probe, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(record_failed_probes, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(give_back_probe_permit, BreakerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(note_hung_probes, BreakerContext);
 
 // ---- States. Entry does the bookkeeping every way in shares. ----
 // Choice pseudo-states, one per region (diagrams name states globally): entering a region goes
@@ -140,24 +122,24 @@ struct OperatingDef : MachineDef<OperatingDef, BreakerContext> {
         Row< ChoosingOperating, none,                HalfOpen, none,                    enters_half_open     >,
         // -----------------------------------------------------------------------------------------------------
         Row< Closed,            CallRequested,       none,     permit_call,             none                 >,
-        Row< Closed,            CallCompleted,       none,     record_outcome,          stays_closed         >,
+        Row< Closed,            CallCompleted,       none,     record_outcome,          Not<trips>         >,
         Row< Closed,            CallCompleted,       Open,     record_tripping_outcome, trips                >,
         // -----------------------------------------------------------------------------------------------------
         // An outcome while Open is taken by the top level (it may come from any earlier state).
-        Row< Open,              CallRequested,       none,     reject_call,             still_open           >,
+        Row< Open,              CallRequested,       none,     reject_call,             Not<wait_over>           >,
         Row< Open,              CallRequested,       HalfOpen, none,                    wait_over            >,
         Row< Open,              OpenWaitElapsed,     HalfOpen, none,                    automatic_transition >,
         // -----------------------------------------------------------------------------------------------------
         Row< HalfOpen,          none,                Closed,   none,                    no_half_open_phase   >,
         Row< HalfOpen,          CallRequested,       none,     admit_probe,             probe_slot_free      >,
-        Row< HalfOpen,          CallRequested,       none,     reject_call,             probes_exhausted     >,
+        Row< HalfOpen,          CallRequested,       none,     reject_call,             Not<probe_slot_free>     >,
         Row< HalfOpen,          CallCompleted,       none,     note_late_outcome,       stale_and_ignored    >,
         Row< HalfOpen,          CallCompleted,       none,     record_probe,            verdict_pending      >,
         Row< HalfOpen,          CallCompleted,       Closed,   record_probe,            probes_healthy       >,
         Row< HalfOpen,          CallCompleted,       Open,     record_failed_probes,    probes_failing       >,
         Row< HalfOpen,          PermitReleased,      none,     give_back_probe_permit,  none                 >,
         Row< HalfOpen,          HalfOpenWaitElapsed, Open,     note_hung_probes,        timeout_opens        >,
-        Row< HalfOpen,          HalfOpenWaitElapsed, Closed,   none,                    timeout_closes       >
+        Row< HalfOpen,          HalfOpenWaitElapsed, Closed,   none,                    Not<timeout_opens>       >
     > {};
 };
 using Operating = boost::msm::back::state_machine<OperatingDef>;
@@ -195,7 +177,7 @@ struct BreakerDef : MachineDef<BreakerDef, BreakerContext> {
     struct transition_table : boost::mpl::vector<
         //   Source          Event                Target          Action               Guard
         Row< Starting,       none,                Operating,      none,                starts_operating        >,
-        Row< Starting,       none,                Administrative, none,                starts_administrative   >,
+        Row< Starting,       none,                Administrative, none,                Not<starts_operating>   >,
         // -------------------------------------------------------------------------------------------------------
         // Reached only in Open: Closed and HalfOpen take their own outcomes.
         Row< Operating,      CallCompleted,       none,           record_late_outcome, none                    >,
@@ -320,7 +302,6 @@ struct BreakerContext {
 
 // ---- Guard definitions: guards on the same (state, event) are mutually exclusive ----
 bool starts_operating::test(const none&, const BreakerContext& c) { return BreakerContext::operating(c.target); }
-bool starts_administrative::test(const none&, const BreakerContext& c) { return !BreakerContext::operating(c.target); }
 bool to_operating_state::test(const TransitionRequested& e, const BreakerContext& c) {
     return BreakerContext::operating(e.target) && c.legal(e.target);
 }
@@ -336,9 +317,7 @@ bool enters_half_open::test(const none&, const BreakerContext& c) { return c.tar
 bool enters_forced_open::test(const none&, const BreakerContext& c) { return c.target == BreakerState::ForcedOpen; }
 bool enters_disabled::test(const none&, const BreakerContext& c) { return c.target == BreakerState::Disabled; }
 bool enters_metrics_only::test(const none&, const BreakerContext& c) { return c.target == BreakerState::MetricsOnly; }
-bool stays_closed::test(const CallCompleted& e, const BreakerContext& c) { return !exceeded(c.book.verdict_with(c.now, e.outcome)); }
 bool trips::test(const CallCompleted& e, const BreakerContext& c) { return exceeded(c.book.verdict_with(c.now, e.outcome)); }
-bool still_open::test(const CallRequested&, const BreakerContext& c) { return !c.wait_over(); }
 bool wait_over::test(const CallRequested&, const BreakerContext& c) { return c.wait_over(); }
 // Only automatic mode starts the BreakerOpenWait timer; in lazy mode its event is unhandled.
 bool automatic_transition::test(const OpenWaitElapsed&, const BreakerContext& c) {
@@ -349,7 +328,6 @@ bool probe_slot_free::test(const CallRequested&, const BreakerContext& c) {
     const bool retest_due = c.config.half_open_retest_interval > Duration::zero() && c.now >= c.next_retest;
     return c.permits_left > 0 || retest_due;
 }
-bool probes_exhausted::test(const CallRequested& e, const BreakerContext& c) { return !probe_slot_free::test(e, c); }
 bool stale_and_ignored::test(const CallCompleted& e, const BreakerContext& c) { return !c.counts_as_probe(e); }
 bool verdict_pending::test(const CallCompleted& e, const BreakerContext& c) {
     return c.counts_as_probe(e) && c.probe_verdict(e) == Verdict::BelowMinimumCalls;
@@ -362,9 +340,6 @@ bool probes_failing::test(const CallCompleted& e, const BreakerContext& c) {
 }
 bool timeout_opens::test(const HalfOpenWaitElapsed&, const BreakerContext& c) {
     return c.config.transition_to_state_after_wait_duration == AfterHalfOpenWait::Open;
-}
-bool timeout_closes::test(const HalfOpenWaitElapsed&, const BreakerContext& c) {
-    return c.config.transition_to_state_after_wait_duration == AfterHalfOpenWait::Closed;
 }
 
 // ---- Action definitions ----

@@ -17,30 +17,17 @@ struct MessageDelivered {
     Time now;
     std::uint64_t message;
 };
-#define CASCADELAB_EVENT(NAME)                          \
-    struct NAME {                                       \
-        static constexpr std::string_view name = #NAME; \
-        Time now;                                       \
-    }
-CASCADELAB_EVENT(ProcessingFinished);
-CASCADELAB_EVENT(ProcessingTimedOut);
-CASCADELAB_EVENT(ConsumerStopped);
-CASCADELAB_EVENT(ConsumerStarted);
-#undef CASCADELAB_EVENT
+CASCADELAB_TIMED_EVENT(ProcessingFinished);
+CASCADELAB_TIMED_EVENT(ProcessingTimedOut);
+CASCADELAB_TIMED_EVENT(ConsumerStopped);
+CASCADELAB_TIMED_EVENT(ConsumerStarted);
 
 struct ConsumerContext;
 
-#define CASCADELAB_ACTION(NAME)                                 \
-    struct NAME : Action<NAME> {                                \
-        static constexpr std::string_view name = #NAME;         \
-        template <class Event>                                  \
-        static void run(const Event& e, ConsumerContext& c);    \
-    }
-CASCADELAB_ACTION(take_message);
-CASCADELAB_ACTION(finish_message);
-CASCADELAB_ACTION(give_up_message);
-CASCADELAB_ACTION(abandon_message);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION_ON_ANY_EVENT(take_message, ConsumerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(finish_message, ConsumerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(give_up_message, ConsumerContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(abandon_message, ConsumerContext);
 
 struct Idle : NamedState<ConsumerState::Idle> {
     static constexpr std::string_view name = "Idle";

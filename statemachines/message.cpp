@@ -52,43 +52,28 @@ struct Evicted {
 
 struct MessageContext;
 
-#define CASCADELAB_GUARD(NAME, EVENT)                               \
-    struct NAME : Guard<NAME> {                                     \
-        static constexpr std::string_view name = #NAME;             \
-        static bool test(const EVENT& e, const MessageContext& c);  \
-    }
-CASCADELAB_GUARD(queue_accepts, Published);
-CASCADELAB_GUARD(queue_refuses, Published);
-CASCADELAB_GUARD(queue_refuses_to_dead_letter, Published);
-CASCADELAB_GUARD(receive_allowed, Delivered);
-CASCADELAB_GUARD(receives_used_up, Delivered);
-CASCADELAB_GUARD(deliveries_left, ProcessingFailed);
-CASCADELAB_GUARD(delivery_limit_reached, ProcessingFailed);
-CASCADELAB_GUARD(not_requeued, ProcessingFailed);
-CASCADELAB_GUARD(visible_again, VisibilityExpired);
-CASCADELAB_GUARD(receive_count_exceeded, VisibilityExpired);
-CASCADELAB_GUARD(queue_accepts_again, RedeliveryDue);
-CASCADELAB_GUARD(queue_refuses_requeue, RedeliveryDue);
-CASCADELAB_GUARD(queue_refuses_requeue_to_dead_letter, RedeliveryDue);
-#undef CASCADELAB_GUARD
+CASCADELAB_GUARD(queue_accepts, Published, MessageContext);
+CASCADELAB_GUARD(queue_refuses, Published, MessageContext);
+CASCADELAB_GUARD(queue_refuses_to_dead_letter, Published, MessageContext);
+CASCADELAB_GUARD(receive_allowed, Delivered, MessageContext);
+CASCADELAB_GUARD(deliveries_left, ProcessingFailed, MessageContext);
+CASCADELAB_GUARD(delivery_limit_reached, ProcessingFailed, MessageContext);
+CASCADELAB_GUARD(not_requeued, ProcessingFailed, MessageContext);
+CASCADELAB_GUARD(visible_again, VisibilityExpired, MessageContext);
+CASCADELAB_GUARD(queue_accepts_again, RedeliveryDue, MessageContext);
+CASCADELAB_GUARD(queue_refuses_requeue, RedeliveryDue, MessageContext);
+CASCADELAB_GUARD(queue_refuses_requeue_to_dead_letter, RedeliveryDue, MessageContext);
 
-#define CASCADELAB_ACTION(NAME)                                \
-    struct NAME : Action<NAME> {                               \
-        static constexpr std::string_view name = #NAME;        \
-        template <class Event>                                 \
-        static void run(const Event& e, MessageContext& c);    \
-    }
-CASCADELAB_ACTION(note_publish_time);
-CASCADELAB_ACTION(count_delivery);
-CASCADELAB_ACTION(acknowledge);
-CASCADELAB_ACTION(schedule_redelivery);
-CASCADELAB_ACTION(dead_letter_rejected);
-CASCADELAB_ACTION(dead_letter_at_limit);
-CASCADELAB_ACTION(dead_letter_expired);
-CASCADELAB_ACTION(dead_letter_over_length);
-CASCADELAB_ACTION(requeue_message);
-CASCADELAB_ACTION(make_visible_again);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION_ON_ANY_EVENT(note_publish_time, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(count_delivery, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(acknowledge, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(schedule_redelivery, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(dead_letter_rejected, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(dead_letter_at_limit, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(dead_letter_expired, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(dead_letter_over_length, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(requeue_message, MessageContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(make_visible_again, MessageContext);
 
 #define CASCADELAB_STATE(NAME)                                   \
     struct NAME : NamedState<MessageState::NAME> {               \
@@ -114,7 +99,7 @@ struct MessageDef : MachineDef<MessageDef, MessageContext> {
         Row< Created,      Published,           DeadLettered, dead_letter_over_length, queue_refuses_to_dead_letter         >,
         // -----------------------------------------------------------------------------------------------------------------
         Row< Queued,       Delivered,           InFlight,     count_delivery,          receive_allowed                      >,
-        Row< Queued,       Delivered,           DeadLettered, dead_letter_at_limit,    receives_used_up                     >,
+        Row< Queued,       Delivered,           DeadLettered, dead_letter_at_limit,    Not<receive_allowed>                     >,
         Row< Queued,       Expired,             DeadLettered, dead_letter_expired,     none                                 >,
         Row< Queued,       Evicted,             DeadLettered, dead_letter_over_length, none                                 >,
         // -----------------------------------------------------------------------------------------------------------------
@@ -123,7 +108,7 @@ struct MessageDef : MachineDef<MessageDef, MessageContext> {
         Row< InFlight,     ProcessingFailed,    DeadLettered, dead_letter_at_limit,    delivery_limit_reached               >,
         Row< InFlight,     ProcessingFailed,    DeadLettered, dead_letter_rejected,    not_requeued                         >,
         Row< InFlight,     VisibilityExpired,   Queued,       make_visible_again,      visible_again                        >,
-        Row< InFlight,     VisibilityExpired,   DeadLettered, dead_letter_at_limit,    receive_count_exceeded               >,
+        Row< InFlight,     VisibilityExpired,   DeadLettered, dead_letter_at_limit,    Not<visible_again>               >,
         // -----------------------------------------------------------------------------------------------------------------
         Row< RetryWaiting, RedeliveryDue,       Queued,       requeue_message,         queue_accepts_again                  >,
         Row< RetryWaiting, RedeliveryDue,       Dropped,      none,                    queue_refuses_requeue                >,
@@ -172,7 +157,6 @@ bool queue_refuses_to_dead_letter::test(const Published& e, const MessageContext
 bool receive_allowed::test(const Delivered&, const MessageContext& c) {
     return c.config->limit_check == LimitCheck::AtTheFailure || c.limit_left();
 }
-bool receives_used_up::test(const Delivered& e, const MessageContext& c) { return !receive_allowed::test(e, c); }
 bool deliveries_left::test(const ProcessingFailed& e, const MessageContext& c) {
     return c.config->requeue_on.contains(e.outcome) && c.may_return();
 }
@@ -181,7 +165,6 @@ bool delivery_limit_reached::test(const ProcessingFailed& e, const MessageContex
 }
 bool not_requeued::test(const ProcessingFailed& e, const MessageContext& c) { return !c.config->requeue_on.contains(e.outcome); }
 bool visible_again::test(const VisibilityExpired&, const MessageContext& c) { return c.may_return(); }
-bool receive_count_exceeded::test(const VisibilityExpired&, const MessageContext& c) { return !c.may_return(); }
 bool queue_accepts_again::test(const RedeliveryDue& e, const MessageContext&) { return e.admission == Admission::Accepted; }
 bool queue_refuses_requeue::test(const RedeliveryDue& e, const MessageContext&) { return e.admission == Admission::Refused; }
 bool queue_refuses_requeue_to_dead_letter::test(const RedeliveryDue& e, const MessageContext&) {

@@ -2,6 +2,8 @@
 // Boost.MSM costs seconds per translation unit, so the public headers stay Boost-free.
 #pragma once
 
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::is_same_v
 
@@ -84,6 +86,54 @@ struct Guard {
         return ok;
     }
 };
+
+// The complement of guard G, named "!g" in diagrams, traces and row coverage. Two rows on one
+// (state, event) that split on one predicate are written G and Not<G>: never as two predicates
+// kept opposite by hand.
+template <class G>
+struct NegatedName {
+    static constexpr auto chars = [] {
+        std::array<char, G::name.size() + 1> text{};
+        text[0] = '!';
+        for (std::size_t i = 0; i < G::name.size(); ++i) text[i + 1] = G::name[i];
+        return text;
+    }();
+    static constexpr std::string_view value{chars.data(), chars.size()};
+};
+template <class G>
+struct Not : Guard<Not<G>> {
+    static constexpr std::string_view name = NegatedName<G>::value;
+    template <class Event, class Context>
+    static bool test(const Event& e, const Context& c) {
+        return !G::test(e, c);
+    }
+};
+
+// The declarations every machine file makes: a guard NAME on EVENT over the machine's CONTEXT
+// (defined with its other guards, after the table), an event with only a time, and an action NAME
+// on EVENT — or, with _ON_ANY_EVENT, a template on the event for an action several rows share.
+#define CASCADELAB_GUARD(NAME, EVENT, CONTEXT)                   \
+    struct NAME : ::cascadelab::msm_support::Guard<NAME> {       \
+        static constexpr std::string_view name = #NAME;          \
+        static bool test(const EVENT& e, const CONTEXT& c);      \
+    }
+#define CASCADELAB_ACTION(NAME, EVENT, CONTEXT)                  \
+    struct NAME : ::cascadelab::msm_support::Action<NAME> {      \
+        static constexpr std::string_view name = #NAME;          \
+        static void run(const EVENT& e, CONTEXT& c);             \
+    }
+// An event that carries only the time it happened at.
+#define CASCADELAB_TIMED_EVENT(NAME)                             \
+    struct NAME {                                                \
+        static constexpr std::string_view name = #NAME;          \
+        Time now;                                                \
+    }
+#define CASCADELAB_ACTION_ON_ANY_EVENT(NAME, CONTEXT)            \
+    struct NAME : ::cascadelab::msm_support::Action<NAME> {      \
+        static constexpr std::string_view name = #NAME;          \
+        template <class Event>                                   \
+        static void run(const Event& e, CONTEXT& c);             \
+    }
 
 // An action is `static void run(const Event&, Context&)` with a `name`.
 template <class Derived>

@@ -14,17 +14,11 @@ using namespace msm_support;  // msmf, MachineDef, NamedState, Guard, Action
 using msmf::none;
 using msmf::Row;
 
-#define CASCADELAB_EVENT(NAME)                            \
-    struct NAME {                                         \
-        static constexpr std::string_view name = #NAME;   \
-        Time now;                                         \
-    }
-CASCADELAB_EVENT(RequestStarted);
-CASCADELAB_EVENT(AttemptAdmitted);
-CASCADELAB_EVENT(AttemptSucceeded);
-CASCADELAB_EVENT(BackoffElapsed);
-CASCADELAB_EVENT(DeadlineReached);
-#undef CASCADELAB_EVENT
+CASCADELAB_TIMED_EVENT(RequestStarted);
+CASCADELAB_TIMED_EVENT(AttemptAdmitted);
+CASCADELAB_TIMED_EVENT(AttemptSucceeded);
+CASCADELAB_TIMED_EVENT(BackoffElapsed);
+CASCADELAB_TIMED_EVENT(DeadlineReached);
 struct AttemptFailed {
     static constexpr std::string_view name = "AttemptFailed";
     Time now;
@@ -51,21 +45,14 @@ CASCADELAB_VERDICT_GUARD(budget_denied, RetryEnd::BudgetDenied);
 CASCADELAB_VERDICT_GUARD(pushback_says_stop, RetryEnd::PushbackStop);
 #undef CASCADELAB_VERDICT_GUARD
 
-#define CASCADELAB_ACTION(NAME)                                \
-    struct NAME : Action<NAME> {                               \
-        static constexpr std::string_view name = #NAME;        \
-        template <class Event>                                 \
-        static void run(const Event& e, RetryContext& c);      \
-    }
-CASCADELAB_ACTION(send_first_attempt);
-CASCADELAB_ACTION(start_attempt_timer);
-CASCADELAB_ACTION(finish_attempt);
-CASCADELAB_ACTION(schedule_backoff);
-CASCADELAB_ACTION(abandon_attempt);
-CASCADELAB_ACTION(send_next_attempt);
-CASCADELAB_ACTION(cancel_backoff);
-CASCADELAB_ACTION(note_late_outcome);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION_ON_ANY_EVENT(send_first_attempt, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(start_attempt_timer, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(finish_attempt, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(schedule_backoff, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(abandon_attempt, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(send_next_attempt, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(cancel_backoff, RetryContext);
+CASCADELAB_ACTION_ON_ANY_EVENT(note_late_outcome, RetryContext);
 
 struct Idle : NamedState<RetryState::Idle> {
     static constexpr std::string_view name = "Idle";

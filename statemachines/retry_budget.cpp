@@ -26,29 +26,15 @@ struct RetryRequested {
 
 struct BudgetContext;
 
-#define CASCADELAB_GUARD(NAME, EVENT)                              \
-    struct NAME : Guard<NAME> {                                    \
-        static constexpr std::string_view name = #NAME;            \
-        static bool test(const EVENT& e, const BudgetContext& c);  \
-    }
-CASCADELAB_GUARD(still_plenty, BudgetSignalled);
-CASCADELAB_GUARD(runs_out, BudgetSignalled);
-CASCADELAB_GUARD(replenished, BudgetSignalled);
-CASCADELAB_GUARD(still_short, BudgetSignalled);
-CASCADELAB_GUARD(affordable_with_more_left, RetryRequested);
-CASCADELAB_GUARD(last_affordable, RetryRequested);
-CASCADELAB_GUARD(unaffordable, RetryRequested);
-#undef CASCADELAB_GUARD
+CASCADELAB_GUARD(still_plenty, BudgetSignalled, BudgetContext);
+CASCADELAB_GUARD(replenished, BudgetSignalled, BudgetContext);
+CASCADELAB_GUARD(affordable_with_more_left, RetryRequested, BudgetContext);
+CASCADELAB_GUARD(last_affordable, RetryRequested, BudgetContext);
+CASCADELAB_GUARD(unaffordable, RetryRequested, BudgetContext);
 
-#define CASCADELAB_ACTION(NAME, EVENT)                       \
-    struct NAME : Action<NAME> {                             \
-        static constexpr std::string_view name = #NAME;      \
-        static void run(const EVENT& e, BudgetContext& c);   \
-    }
-CASCADELAB_ACTION(account, BudgetSignalled);
-CASCADELAB_ACTION(grant_retry, RetryRequested);
-CASCADELAB_ACTION(deny_retry, RetryRequested);
-#undef CASCADELAB_ACTION
+CASCADELAB_ACTION(account, BudgetSignalled, BudgetContext);
+CASCADELAB_ACTION(grant_retry, RetryRequested, BudgetContext);
+CASCADELAB_ACTION(deny_retry, RetryRequested, BudgetContext);
 
 struct Plenty : NamedState<BudgetState::Plenty> {
     static constexpr std::string_view name = "Plenty";
@@ -65,13 +51,13 @@ struct BudgetDef : MachineDef<BudgetDef, BudgetContext> {
     struct transition_table : boost::mpl::vector<
         //   Source     Event            Target     Action       Guard
         Row< Plenty,    BudgetSignalled, none,      account,     still_plenty               >,
-        Row< Plenty,    BudgetSignalled, Throttled, account,     runs_out                   >,
+        Row< Plenty,    BudgetSignalled, Throttled, account,     Not<still_plenty>                   >,
         Row< Plenty,    RetryRequested,  none,      grant_retry, affordable_with_more_left  >,
         Row< Plenty,    RetryRequested,  Throttled, grant_retry, last_affordable            >,
         Row< Plenty,    RetryRequested,  Throttled, deny_retry,  unaffordable               >,
         // ---------------------------------------------------------------------------------
         Row< Throttled, BudgetSignalled, Plenty,    account,     replenished                >,
-        Row< Throttled, BudgetSignalled, none,      account,     still_short                >,
+        Row< Throttled, BudgetSignalled, none,      account,     Not<replenished>                >,
         Row< Throttled, RetryRequested,  Plenty,    grant_retry, affordable_with_more_left  >,
         Row< Throttled, RetryRequested,  none,      grant_retry, last_affordable            >,
         Row< Throttled, RetryRequested,  none,      deny_retry,  unaffordable               >
@@ -96,9 +82,7 @@ struct BudgetContext {
 bool still_plenty::test(const BudgetSignalled& e, const BudgetContext& c) {
     return c.ledger.can_retry_after(e.now, e.signal, e.refund);
 }
-bool runs_out::test(const BudgetSignalled& e, const BudgetContext& c) { return !still_plenty::test(e, c); }
 bool replenished::test(const BudgetSignalled& e, const BudgetContext& c) { return still_plenty::test(e, c); }
-bool still_short::test(const BudgetSignalled& e, const BudgetContext& c) { return !still_plenty::test(e, c); }
 bool affordable_with_more_left::test(const RetryRequested& e, const BudgetContext& c) {
     return c.ledger.can_retry(e.now, e.after) && c.ledger.can_retry_after_withdrawal(e.now, e.after);
 }

@@ -107,7 +107,7 @@ TEST(Bulkhead, EveryTableRowIsTaken) {
     d.request(1);
     d.request(2);  // last_slot -> Saturated
     d.request(3);  // may_wait
-    d.request(4);  // must_not_wait (queue full)
+    d.request(4);  // !may_wait (queue full)
     d.expire(3);   // give_up_waiting
     d.request(5);
     d.release();   // waiter_present

@@ -38,7 +38,7 @@ public:
         breaker.log_guards(&guards);
         // The start-up rows ran in the constructor, before the log was attached.
         const bool operating = region(c.initial_state) == "Operating";
-        taken.insert({"Starting", operating ? "starts_operating" : "starts_administrative"});
+        taken.insert({"Starting", operating ? "starts_operating" : "!starts_operating"});
         const std::map<BreakerState, std::string> entry{{BreakerState::Closed, "enters_closed"},
                                                         {BreakerState::Open, "enters_open"},
                                                         {BreakerState::ForcedOpen, "enters_forced_open"},

@@ -132,10 +132,10 @@ TEST(RetryBudget, EveryTableRowIsTaken) {
     Driver d{RetryBudgetConfig::grpc(4, 1.0)};     // tokens 4, retry while > 2
     d.signal(at(0_ms), BudgetSignal::AttemptFailed);    // 3: still_plenty
     d.retry(at(0_ms));                                  // affordable_with_more_left
-    d.signal(at(0_ms), BudgetSignal::AttemptFailed);    // 2: runs_out
-    d.signal(at(0_ms), BudgetSignal::AttemptFailed);    // 1: still_short
+    d.signal(at(0_ms), BudgetSignal::AttemptFailed);    // 2: !still_plenty
+    d.signal(at(0_ms), BudgetSignal::AttemptFailed);    // 1: !replenished
     d.retry(at(0_ms));                                  // Throttled unaffordable
-    d.signal(at(0_ms), BudgetSignal::AttemptSucceeded); // 2: still_short
+    d.signal(at(0_ms), BudgetSignal::AttemptSucceeded); // 2: !replenished
     d.signal(at(0_ms), BudgetSignal::AttemptSucceeded); // 3: replenished
     taken.insert(d.taken.begin(), d.taken.end());
     Driver e{RetryBudgetConfig::envoy()};               // 3 concurrent retries
