@@ -47,7 +47,8 @@ CASCADELAB_VERDICT_GUARD(pushback_says_stop, RetryEnd::PushbackStop);
 
 CASCADELAB_ACTION_ON_ANY_EVENT(send_first_attempt, RetryContext);
 CASCADELAB_ACTION_ON_ANY_EVENT(start_attempt_timer, RetryContext);
-CASCADELAB_ACTION_ON_ANY_EVENT(finish_attempt, RetryContext);
+CASCADELAB_ACTION(finish_succeeded, AttemptSucceeded, RetryContext);
+CASCADELAB_ACTION(finish_as_planned, AttemptFailed, RetryContext);
 CASCADELAB_ACTION_ON_ANY_EVENT(schedule_backoff, RetryContext);
 CASCADELAB_ACTION_ON_ANY_EVENT(abandon_attempt, RetryContext);
 CASCADELAB_ACTION_ON_ANY_EVENT(send_next_attempt, RetryContext);
@@ -88,13 +89,13 @@ struct RetryDef : MachineDef<RetryDef, RetryContext> {
         Row< Idle,       RequestStarted,   Attempting, send_first_attempt,  none                   >,
         // ------------------------------------------------------------------------------------------
         Row< Attempting, AttemptAdmitted,  none,       start_attempt_timer, none                   >,
-        Row< Attempting, AttemptSucceeded, Succeeded,  finish_attempt,      none                   >,
+        Row< Attempting, AttemptSucceeded, Succeeded,  finish_succeeded,    none                   >,
         Row< Attempting, AttemptFailed,    BackingOff, schedule_backoff,    retry_planned          >,
-        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      outcome_not_retryable  >,
-        Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      attempts_used_up       >,
-        Row< Attempting, AttemptFailed,    Exhausted,  finish_attempt,      deadline_too_close     >,
-        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      budget_denied          >,
-        Row< Attempting, AttemptFailed,    Rejected,   finish_attempt,      pushback_says_stop     >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_as_planned,   outcome_not_retryable  >,
+        Row< Attempting, AttemptFailed,    Exhausted,  finish_as_planned,   attempts_used_up       >,
+        Row< Attempting, AttemptFailed,    Exhausted,  finish_as_planned,   deadline_too_close     >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_as_planned,   budget_denied          >,
+        Row< Attempting, AttemptFailed,    Rejected,   finish_as_planned,   pushback_says_stop     >,
         Row< Attempting, DeadlineReached,  Exhausted,  abandon_attempt,     none                   >,
         // ------------------------------------------------------------------------------------------
         Row< BackingOff, BackoffElapsed,   Attempting, send_next_attempt,   none                   >,
@@ -204,10 +205,14 @@ void start_attempt_timer::run(const Event&, RetryContext& c) {
     if (c.has_attempt_timeout() && c.config->timeout_starts_after_admission)
         c.effects->start_timer(TimerKind::RetryAttemptTimeout, c.request, c.config->per_attempt_timeout);
 }
-template <class Event>
-void finish_attempt::run(const Event&, RetryContext& c) {
+void finish_succeeded::run(const AttemptSucceeded&, RetryContext& c) {
     c.stop_attempt_timer();
-    c.end = std::is_same_v<Event, AttemptSucceeded> ? RetryEnd::Succeeded : c.planned;
+    c.end = RetryEnd::Succeeded;
+}
+// The verdict planned before dispatch (not retryable, attempts used up, deadline, budget, pushback).
+void finish_as_planned::run(const AttemptFailed&, RetryContext& c) {
+    c.stop_attempt_timer();
+    c.end = c.planned;
 }
 template <class Event>
 void schedule_backoff::run(const Event&, RetryContext& c) {
