@@ -22,7 +22,8 @@ void EventSystem::forward(std::uint32_t w) {
     child.parent_letter = wk.letter;
     child.parent_delivery = wk.delivery_token;
     child.machine =
-        std::make_unique<Message>(stages_[next].config->message, c, *this, backoff_rng_, message_component(next));
+        std::make_unique<Message>(stages_[next].config->message, c, *this, backoff_rng_,
+                                  ComponentId{ComponentKind::Message, place_of(next)});
     sim_.schedule_after(stages_[next].config->publish_latency,
                         SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, c, 0});
 }

@@ -14,13 +14,12 @@ namespace cascadelab {
 
 namespace {
 
-// Component names per stage, with static storage as traces require: the first stage's are plain.
-constexpr std::array<std::string_view, kMaxTiers> kMessageNames{
-    "message", "stage2.message", "stage3.message", "stage4.message",
-    "stage5.message", "stage6.message", "stage7.message", "stage8.message"};
-constexpr std::array<std::string_view, kMaxTiers> kConsumerNames{
-    "consumer", "stage2.consumer", "stage3.consumer", "stage4.consumer",
-    "stage5.consumer", "stage6.consumer", "stage7.consumer", "stage8.consumer"};
+static_assert(kMaxTiers <= kMaxPlaces, "every stage's components need a name");
+
+// The breaker and the bulkhead sit at the last stage, in front of the service; there is one of
+// each, so they carry the plain names ("breaker", "bulkhead") whatever the length of the chain.
+constexpr ComponentId kBreaker{ComponentKind::Breaker, 0};
+constexpr ComponentId kBulkhead{ComponentKind::Bulkhead, 0};
 
 }  // namespace
 
@@ -31,8 +30,8 @@ EventSystem::EventSystem(const Scenario& s, const RunOptions& options)
       last_(s.inner_stages.empty() ? s.event : s.inner_stages.back()),
       backoff_rng_(streams_.stream("message.backoff")) {
     // The guards sit in front of the service, at the last stage.
-    if (last_.breaker) breaker_.emplace(*last_.breaker, *this, "breaker");
-    if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, "bulkhead");
+    if (last_.breaker) breaker_.emplace(*last_.breaker, *this, kBreaker);
+    if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, kBulkhead);
     if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
     guards_.emplace(breaker_ ? &*breaker_ : nullptr, bulkhead_ ? &*bulkhead_ : nullptr, PermitlessOutcomes::Ignored,
                     metrics_, desk_, &observed_);
@@ -45,7 +44,8 @@ EventSystem::EventSystem(const Scenario& s, const RunOptions& options)
             const auto w = static_cast<std::uint32_t>(workers_.size());
             workers_.emplace_back();
             workers_[w].stage = st;
-            workers_[w].machine = std::make_unique<Consumer>(c.consumer, w, *this, consumer_component(st));
+            workers_[w].machine =
+                std::make_unique<Consumer>(c.consumer, w, *this, ComponentId{ComponentKind::Consumer, place_of(st)});
             stages_[st].idle.push_back(w);
         }
     }
@@ -72,10 +72,12 @@ void EventSystem::start_timer(TimerKind kind, std::uint64_t id, Duration after) 
                                            static_cast<std::uint32_t>(id), gen});
 }
 
-void EventSystem::transitioned(std::string_view component, std::string_view from, std::string_view event,
+void EventSystem::transitioned(ComponentId component, std::string_view from, std::string_view event,
                                std::string_view to, std::uint64_t id) {
-    const bool letter_id = component.ends_with("message");
+    // Message ids are slots; show the message number instead.
+    const bool letter_id = component.kind == ComponentKind::Message;
     const std::uint64_t shown = letter_id && id < letters_.size() ? letters_[id].number : id;
+    if (component.kind == ComponentKind::Breaker) metrics_.note_breaker_state(sim_.now(), breaker_->state());
     report_transition(component, from, event, to, shown);
 }
 
@@ -134,7 +136,8 @@ void EventSystem::on_arrival() {
     l.stage = 0;
     l.parent_worker = kNoConsumer;
     l.visible_again = false;
-    l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_, message_component(0));
+    l.machine = std::make_unique<Message>(stages_[0].config->message, s, *this, backoff_rng_,
+                                          ComponentId{ComponentKind::Message, 0});
     ++in_transit_;
     sim_.schedule_after(stages_[0].config->publish_latency,
                         SystemEvent{SystemEventKind::Enqueue, TimerKind::RetryBackoff, false, false, s, 0});
@@ -272,8 +275,6 @@ std::size_t event_bytes_per_message() {
 }
 std::size_t event_bytes_per_consumer() { return sizeof(event_driven::Worker) + Consumer::footprint() + 2 * 16; }
 
-std::string_view message_component(std::uint32_t stage) { return kMessageNames.at(stage); }
-std::string_view consumer_component(std::uint32_t stage) { return kConsumerNames.at(stage); }
 
 RunMetrics run_event(const Scenario& scenario, const RunOptions& options) {
     event_driven::EventSystem system(scenario, options);

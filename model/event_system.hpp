@@ -23,9 +23,4 @@ RunMetrics run_event(const Scenario& scenario, const RunOptions& options = {});
 std::size_t event_bytes_per_message();
 std::size_t event_bytes_per_consumer();
 
-// The names a stage's machines have in traces: "message" and "consumer" at the first stage,
-// "stage2.message", "stage2.consumer" at the second, and so on. Precondition: stage < kMaxTiers.
-std::string_view message_component(std::uint32_t stage);
-std::string_view consumer_component(std::uint32_t stage);
-
 }  // namespace cascadelab

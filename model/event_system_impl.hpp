@@ -68,7 +68,11 @@ struct Stage {
     std::deque<std::uint32_t> idle;  // longest-idle consumer first
 };
 
-class EventSystem final : public SystemBase {
+class EventSystem final : public SystemBase,
+                          public BreakerEffects,
+                          public BulkheadEffects,
+                          public MessageEffects,
+                          public ConsumerEffects {
 public:
     EventSystem(const Scenario& s, const RunOptions& options);
 
@@ -80,7 +84,7 @@ public:
 
     RunMetrics run();
 
-    // --- Effects -------------------------------------------------------------------------------
+    // --- the machines' effects -------------------------------------------------------------------
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
     void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
     void requeue(std::uint64_t message, bool near_head) override {
@@ -89,10 +93,8 @@ public:
     void dead_letter(std::uint64_t message) override { deferred_.push(DeferredKind::DeadLetter, message); }
     void permit_granted(std::uint64_t id) override { deferred_.push(DeferredKind::PermitGranted, id); }
     void permit_rejected(std::uint64_t id) override { deferred_.push(DeferredKind::PermitRejected, id); }
-    // Attempts are sent by consumers here, not by a retry machine: a call is a wiring bug.
-    void send_attempt(std::uint64_t, std::uint32_t) override { ++unhandled_effects_; }
-    void transitioned(std::string_view component, std::string_view from, std::string_view event,
-                      std::string_view to, std::uint64_t id) override;
+    void transitioned(ComponentId component, std::string_view from, std::string_view event, std::string_view to,
+                      std::uint64_t id) override;
 
 private:
     TimerGenerations& timers_of(TimerKind kind, std::uint64_t id);

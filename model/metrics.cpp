@@ -28,10 +28,16 @@ std::uint64_t RunMetrics::settled() const {
     return n;
 }
 
-void RunMetrics::note_breaker_state(Time at, std::string_view to) {
-    if (to == "Open") ++breaker_opens;
-    const double level = to == "Open" || to == "ForcedOpen" ? 1.0 : to == "HalfOpen" ? 0.5 : 0.0;
-    if (to == "Open" || to == "ForcedOpen" || to == "HalfOpen" || to == "Closed") breaker_open.record(at, level);
+void RunMetrics::note_breaker_state(Time at, BreakerState to) {
+    if (to == BreakerState::Open) ++breaker_opens;
+    switch (to) {
+        case BreakerState::Open:
+        case BreakerState::ForcedOpen: breaker_open.record(at, 1.0); break;
+        case BreakerState::HalfOpen: breaker_open.record(at, 0.5); break;
+        case BreakerState::Closed: breaker_open.record(at, 0.0); break;
+        case BreakerState::Disabled:
+        case BreakerState::MetricsOnly: break;  // not on the open/closed scale
+    }
 }
 
 double RunMetrics::amplification() const {

@@ -95,7 +95,7 @@ struct RunMetrics {
     double tail_goodput_ratio() const;
 
     // A breaker changed state: counts an opening and samples the breaker series.
-    void note_breaker_state(Time at, std::string_view to);
+    void note_breaker_state(Time at, BreakerState to);
 
     double amplification() const;   // downstream attempts / requests
     double duration_s() const { return finished_at.since_start().ms() / 1e3; }

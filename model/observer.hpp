@@ -9,6 +9,7 @@
 
 #include "model/kernel/time.hpp"
 #include "statemachines/circuit_breaker.hpp"
+#include "statemachines/component_id.hpp"
 
 namespace cascadelab {
 
@@ -50,7 +51,7 @@ class RunObserver {
 public:
     virtual ~RunObserver() = default;
     // A machine changed state (or took an internal row). Names have static storage duration.
-    virtual void transitioned(Time, std::string_view /*component*/, std::string_view /*from*/,
+    virtual void transitioned(Time, ComponentId /*component*/, std::string_view /*from*/,
                               std::string_view /*event*/, std::string_view /*to*/, std::uint64_t /*id*/) {}
     // After every simulator event.
     virtual void step(const Snapshot&) {}

@@ -15,23 +15,9 @@ namespace cascadelab {
 
 namespace {
 
-// Component names per tier, with static storage as traces require: the client's are plain.
-constexpr std::array<std::string_view, kMaxTiers> kBreakerNames{"breaker", "tier2.breaker", "tier3.breaker",
-                                                                 "tier4.breaker", "tier5.breaker", "tier6.breaker",
-                                                                 "tier7.breaker", "tier8.breaker"};
-constexpr std::array<std::string_view, kMaxTiers> kBulkheadNames{"bulkhead", "tier2.bulkhead", "tier3.bulkhead",
-                                                                  "tier4.bulkhead", "tier5.bulkhead", "tier6.bulkhead",
-                                                                  "tier7.bulkhead", "tier8.bulkhead"};
-constexpr std::array<std::string_view, kMaxTiers> kBudgetNames{"retry-budget", "tier2.retry-budget", "tier3.retry-budget",
-                                                                "tier4.retry-budget", "tier5.retry-budget",
-                                                                "tier6.retry-budget", "tier7.retry-budget",
-                                                                "tier8.retry-budget"};
+static_assert(kMaxTiers <= kMaxPlaces, "every tier's components need a name");
 
 }  // namespace
-
-std::string_view breaker_component(std::uint32_t tier) { return kBreakerNames.at(tier); }
-std::string_view bulkhead_component(std::uint32_t tier) { return kBulkheadNames.at(tier); }
-std::string_view budget_component(std::uint32_t tier) { return kBudgetNames.at(tier); }
 
 namespace rpc {
 
@@ -72,13 +58,17 @@ void RpcSystem::start_timer(TimerKind kind, std::uint64_t id, Duration after) {
                                            static_cast<std::uint32_t>(id), gen});
 }
 
-void RpcSystem::transitioned(std::string_view component, std::string_view from, std::string_view event,
+void RpcSystem::transitioned(ComponentId component, std::string_view from, std::string_view event,
                              std::string_view to, std::uint64_t id) {
     // Retry and bulkhead ids are slots; show the request number instead.
-    const bool slot_id = component == "retry" || component.ends_with("bulkhead");
+    const bool slot_id = component.kind == ComponentKind::Retry || component.kind == ComponentKind::Bulkhead;
     const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
-    // Inner tiers' breakers count their openings; the breaker series follows the client's.
-    if (component != "breaker" && component.ends_with("breaker") && to == "Open") ++metrics_.breaker_opens;
+    // The breaker series follows the client's breaker; inner tiers' breakers count their openings.
+    if (component.kind == ComponentKind::Breaker) {
+        const BreakerState now = tiers_[component.place]->breaker->state();
+        if (component.place == 0) metrics_.note_breaker_state(sim_.now(), now);
+        else if (now == BreakerState::Open) ++metrics_.breaker_opens;
+    }
     report_transition(component, from, event, to, shown);
 }
 
@@ -137,7 +127,8 @@ void RpcSystem::start_request(std::uint32_t tier_index, std::uint32_t parent, st
     r.retry_counted = false;
     r.guarded.call = DownstreamCall{};
     r.guarded.holds_slot = r.guarded.waiting_for_slot = false;
-    r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr);
+    r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr,
+                                      ComponentId{ComponentKind::Retry, place_of(tier_index)});
     if (t.budget) t.budget->signal(now, BudgetSignal::RequestStarted);
 
     if (t.config->breaker_scope == BreakerScope::PerRequest && !t.guards->ask_breaker(r.guarded, now)) {
@@ -212,12 +203,9 @@ void TierEffects::cancel_timer(TimerKind kind, std::uint64_t id) {
     const bool breaker = kind == TimerKind::BreakerOpenWait || kind == TimerKind::BreakerHalfOpenWait;
     system_.cancel_timer(kind, breaker ? tier_ : id);
 }
-void TierEffects::send_attempt(std::uint64_t request, std::uint32_t attempt) { system_.send_attempt(request, attempt); }
-void TierEffects::requeue(std::uint64_t message, bool near_head) { system_.requeue(message, near_head); }
-void TierEffects::dead_letter(std::uint64_t message) { system_.dead_letter(message); }
 void TierEffects::permit_granted(std::uint64_t id) { system_.permit_granted(id); }
 void TierEffects::permit_rejected(std::uint64_t id) { system_.permit_rejected(id); }
-void TierEffects::transitioned(std::string_view component, std::string_view from, std::string_view event,
+void TierEffects::transitioned(ComponentId component, std::string_view from, std::string_view event,
                                std::string_view to, std::uint64_t id) {
     system_.transitioned(component, from, event, to, id);
 }

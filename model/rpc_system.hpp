@@ -22,10 +22,4 @@ RunMetrics run_rpc(const Scenario& scenario, const RunOptions& options = {});
 // per event waiting in the queue: what the run's memory budget counts.
 std::size_t rpc_bytes_per_request();
 
-// The names a tier's shared machines have in traces: "breaker", "bulkhead", "retry-budget" at the
-// client, "tier2.breaker", ... behind it. Precondition: tier < kMaxTiers.
-std::string_view breaker_component(std::uint32_t tier);
-std::string_view bulkhead_component(std::uint32_t tier);
-std::string_view budget_component(std::uint32_t tier);
-
 }  // namespace cascadelab

@@ -47,18 +47,15 @@ enum class DeferredKind : std::uint8_t { SendAttempt, PermitGranted, PermitRejec
 class RpcSystem;
 
 // Each tier's shared machines talk through their own effects, so that the tier of a breaker
-// timer (id 0 in the machine) is known, and each tier's components have their own names.
-class TierEffects final : public Effects {
+// timer (id 0 in the machine) is known.
+class TierEffects final : public BreakerEffects, public BulkheadEffects, public RetryBudgetEffects {
 public:
     TierEffects(RpcSystem& system, std::uint32_t tier) : system_(system), tier_(tier) {}
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
     void cancel_timer(TimerKind kind, std::uint64_t id) override;
-    void send_attempt(std::uint64_t request, std::uint32_t attempt) override;
-    void requeue(std::uint64_t message, bool near_head) override;
-    void dead_letter(std::uint64_t message) override;
     void permit_granted(std::uint64_t id) override;
     void permit_rejected(std::uint64_t id) override;
-    void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
+    void transitioned(ComponentId component, std::string_view from, std::string_view event, std::string_view to,
                       std::uint64_t id) override;
 
 private:
@@ -68,9 +65,10 @@ private:
 
 struct Tier {
     Tier(RpcSystem& system, std::uint32_t index, const RpcConfig& c) : config(&c), effects(system, index) {
-        if (c.breaker) breaker.emplace(*c.breaker, effects, breaker_component(index));
-        if (c.bulkhead) bulkhead.emplace(*c.bulkhead, effects, bulkhead_component(index));
-        if (c.retry_budget) budget.emplace(*c.retry_budget, effects, budget_component(index));
+        const std::uint8_t place = place_of(index);
+        if (c.breaker) breaker.emplace(*c.breaker, effects, ComponentId{ComponentKind::Breaker, place});
+        if (c.bulkhead) bulkhead.emplace(*c.bulkhead, effects, ComponentId{ComponentKind::Bulkhead, place});
+        if (c.retry_budget) budget.emplace(*c.retry_budget, effects, ComponentId{ComponentKind::RetryBudget, place});
     }
     const RpcConfig* config;
     TierEffects effects;
@@ -81,7 +79,7 @@ struct Tier {
     TimerGenerations breaker_timers;
 };
 
-class RpcSystem final : public SystemBase {
+class RpcSystem final : public SystemBase, public RetryEffects {
 public:
     RpcSystem(const Scenario& s, const RunOptions& options);
 
@@ -92,19 +90,17 @@ public:
 
     RunMetrics run();
 
-    // --- Effects -------------------------------------------------------------------------------
+    // --- RetryEffects (the retry machines'; the tiers' machines come through TierEffects) ------
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
     void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
     void send_attempt(std::uint64_t request, std::uint32_t) override {
         deferred_.push(DeferredKind::SendAttempt, request);
     }
-    void permit_granted(std::uint64_t id) override { deferred_.push(DeferredKind::PermitGranted, id); }
-    void permit_rejected(std::uint64_t id) override { deferred_.push(DeferredKind::PermitRejected, id); }
-    // Messages do not exist in RPC: a call here is a wiring bug, counted as a modelling error.
-    void requeue(std::uint64_t, bool) override { ++unhandled_effects_; }
-    void dead_letter(std::uint64_t) override { ++unhandled_effects_; }
-    void transitioned(std::string_view component, std::string_view from, std::string_view event,
-                      std::string_view to, std::uint64_t id) override;
+    void transitioned(ComponentId component, std::string_view from, std::string_view event, std::string_view to,
+                      std::uint64_t id) override;
+    // A tier's bulkhead answered a queued attempt.
+    void permit_granted(std::uint64_t id) { deferred_.push(DeferredKind::PermitGranted, id); }
+    void permit_rejected(std::uint64_t id) { deferred_.push(DeferredKind::PermitRejected, id); }
 
 private:
     // Breaker timers are per tier (TierEffects passes the tier as the id); the others per slot.

@@ -22,7 +22,7 @@
 
 namespace cascadelab {
 
-class SystemBase : public Effects {
+class SystemBase {
 protected:
     SystemBase(const Scenario& s, const RunOptions& options, Architecture architecture)
         : scenario_(s),
@@ -73,10 +73,9 @@ protected:
     }
 
     // A transition, with the id a reader knows (request or event number), to traces and observers.
-    void report_transition(std::string_view component, std::string_view from, std::string_view event,
+    void report_transition(ComponentId component, std::string_view from, std::string_view event,
                            std::string_view to, std::uint64_t shown_id) {
-        if (component == "breaker") metrics_.note_breaker_state(sim_.now(), to);
-        if (options_.trace) options_.trace->record(sim_.now(), component, from, event, to, shown_id);
+        if (options_.trace) options_.trace->record(sim_.now(), component.name(), from, event, to, shown_id);
         if (options_.observer) options_.observer->transitioned(sim_.now(), component, from, event, to, shown_id);
     }
 

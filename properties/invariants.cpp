@@ -179,22 +179,21 @@ public:
         max_by_stage_.push_back(s.event.message.max_deliveries);
         for (const EventConfig& inner : s.inner_stages) max_by_stage_.push_back(inner.message.max_deliveries);
     }
-    void transitioned(Time at, std::string_view component, std::string_view, std::string_view event,
-                      std::string_view to, std::uint64_t id) override {
-        const std::optional<std::uint32_t> stage = stage_of(component);
-        if (failed() || !stage) return;
-        const std::uint32_t max = max_by_stage_[*stage];
-        const std::pair<std::uint32_t, std::uint64_t> key{*stage, id};
+    void transitioned(Time at, ComponentId component, std::string_view, std::string_view event, std::string_view to,
+                      std::uint64_t id) override {
+        if (failed() || component.kind != ComponentKind::Message) return;
+        const std::uint32_t max = max_by_stage_.at(component.place);
+        const std::pair<std::uint32_t, std::uint64_t> key{component.place, id};
         if (event == "Delivered") {
             if (++deliveries_[key] > max)
-                fail(at, step_, fmt::format("{} #{} delivered {} times, max_deliveries is {}", component, id,
+                fail(at, step_, fmt::format("{} #{} delivered {} times, max_deliveries is {}", component.name(), id,
                                             deliveries_[key], max));
-        } else if (to == "DeadLettered") {
+        } else if (to == name(MessageState::DeadLettered)) {
             if (deliveries_[key] != max)
-                fail(at, step_, fmt::format("{} #{} dead-lettered after {} deliveries, max_deliveries is {}", component,
+                fail(at, step_, fmt::format("{} #{} dead-lettered after {} deliveries, max_deliveries is {}", component.name(),
                                             id, deliveries_[key], max));
             deliveries_.erase(key);
-        } else if (to == "Acked" || to == "Dropped") {
+        } else if (to == name(MessageState::Acked) || to == name(MessageState::Dropped)) {
             deliveries_.erase(key);
         }
     }
@@ -210,13 +209,6 @@ public:
     }
 
 private:
-    // Which stage's message machine a component is, if it is one.
-    std::optional<std::uint32_t> stage_of(std::string_view component) const {
-        for (std::uint32_t stage = 0; stage < max_by_stage_.size(); ++stage)
-            if (component == message_component(stage)) return stage;
-        return std::nullopt;
-    }
-
     std::vector<std::uint32_t> max_by_stage_;
     std::uint64_t step_ = 1;
     Snapshot last_;

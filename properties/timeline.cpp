@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "model/run.hpp"
-#include "model/kernel/trace.hpp"
 
 namespace cascadelab::properties {
 
@@ -30,13 +29,25 @@ struct WindowRow {
     std::string_view breaker = "";
 };
 
-// Forwards to the property's observer and keeps the per-window rows.
+// A state change of a machine worth showing: a tier's shared machine, or a consumer.
+struct Change {
+    Time at;
+    ComponentId component;
+    std::string_view from, event, to;
+    std::uint64_t id;
+};
+
+// Forwards to the property's observer and keeps the per-window rows and the changes worth
+// showing: the shared machines', not the thousands of per-request ones (those are summed in the
+// window rows), and the consumers'.
 class Recorder final : public RunObserver {
 public:
     explicit Recorder(RunObserver* inner) : inner_(inner) {}
-    void transitioned(Time at, std::string_view component, std::string_view from, std::string_view event,
+    void transitioned(Time at, ComponentId component, std::string_view from, std::string_view event,
                       std::string_view to, std::uint64_t id) override {
         if (inner_) inner_->transitioned(at, component, from, event, to, id);
+        if (component.shared() || component.kind == ComponentKind::Consumer)
+            changes.push_back(Change{at, component, from, event, to, id});
     }
     void step(const Snapshot& s) override {
         if (inner_) inner_->step(s);
@@ -53,18 +64,16 @@ public:
         last_ = s;
     }
     std::vector<WindowRow> rows;
+    std::vector<Change> changes;
 
 private:
     RunObserver* inner_;
     Snapshot last_;
 };
 
-// Components whose state changes are worth a line: the shared machines, not the thousands of
-// per-request ones (those are summed in the window rows).
-bool shared_component(std::string_view c) { return c == "breaker" || c == "bulkhead" || c == "retry-budget"; }
-
-std::string timeline_text(const std::string& scenario, const Schedule& schedule, const std::vector<WindowRow>& rows,
-                          const TraceRecorder& trace, const std::optional<Violation>& violation, Time from, Time to) {
+std::string timeline_text(const std::string& scenario, const Schedule& schedule, const Recorder& recorded,
+                          const std::optional<Violation>& violation, Time from, Time to) {
+    const std::vector<WindowRow>& rows = recorded.rows;
     std::string out = fmt::format("Timeline of {} with {}, {} to {}\n", scenario, describe(schedule), to_string(from),
                                   to_string(to));
     out += fmt::format("  {:>10}  {:>7} {:>7} {:>8} {:>7} {:>9} {:>6}  {}\n", "window", "started", "ok", "attempts",
@@ -78,9 +87,10 @@ std::string timeline_text(const std::string& scenario, const Schedule& schedule,
         lines.emplace(t, fmt::format("  {:>10}  {:>7} {:>7} {:>8} {:>7} {:>9} {:>6}  {}", to_string(t), r.started, r.ok,
                                      r.attempts, r.retries, r.max_in_flight, r.max_queue, r.breaker));
     }
-    for (const TraceEntry& e : trace.entries()) {
-        if (e.at < from || e.at > to || !shared_component(e.component) || e.from == e.to) continue;
-        lines.emplace(e.at, fmt::format("  {:>10}  {} {} --{}--> {}", to_string(e.at), e.component, e.from, e.event, e.to));
+    for (const Change& e : recorded.changes) {
+        if (e.at < from || e.at > to || !e.component.shared() || e.from == e.to) continue;
+        lines.emplace(e.at, fmt::format("  {:>10}  {} {} --{}--> {}", to_string(e.at), e.component.name(), e.from,
+                                        e.event, e.to));
     }
     for (const Burst& b : schedule.bursts)
         if (b.start >= from && b.start <= to)
@@ -100,8 +110,9 @@ std::string timeline_text(const std::string& scenario, const Schedule& schedule,
     return out;
 }
 
-std::string chrome_trace(const std::vector<WindowRow>& rows, const TraceRecorder& trace, const Schedule& schedule,
-                         const std::optional<Violation>& violation, Time end) {
+std::string chrome_trace(const Recorder& recorded, const Schedule& schedule, const std::optional<Violation>& violation,
+                         Time end) {
+    const std::vector<WindowRow>& rows = recorded.rows;
     json events = json::array();
     std::map<std::string, int> tids;
     auto tid = [&](const std::string& track) {
@@ -120,10 +131,9 @@ std::string chrome_trace(const std::vector<WindowRow>& rows, const TraceRecorder
                               {"ts", it->second.second.us()}, {"dur", (at - it->second.second).us()}});
         open.erase(it);
     };
-    for (const TraceEntry& e : trace.entries()) {
-        const bool consumer = e.component == "consumer";
-        if (!shared_component(e.component) && !consumer) continue;
-        const std::string track = consumer ? fmt::format("consumer {}", e.id) : std::string{e.component};
+    for (const Change& e : recorded.changes) {
+        const bool consumer = e.component.kind == ComponentKind::Consumer;
+        const std::string track = consumer ? fmt::format("{} {}", e.component.name(), e.id) : std::string{e.component.name()};
         tid(track);
         if (!open.count(track)) open[track] = {std::string{e.from}, Time{}};
         if (e.from == e.to) continue;
@@ -165,8 +175,8 @@ RecordedRun record_run(std::string_view property, const HuntSetup& setup, const 
     std::optional<Violation> found;
     std::unique_ptr<RunObserver> check = make_observer(property, setup, found);
     Recorder recorder(check.get());
-    TraceRecorder trace(true);
-    const RunMetrics m = run_scenario(s, RunOptions{}.with_observer(&recorder).with_trace(&trace).with_budget(setup.budget).with_progress(setup.run_progress));
+    const RunMetrics m = run_scenario(
+        s, RunOptions{}.with_observer(&recorder).with_budget(setup.budget).with_progress(setup.run_progress));
 
     RecordedRun out;
     out.violation = violation ? violation : found;
@@ -178,8 +188,8 @@ RecordedRun record_run(std::string_view property, const HuntSetup& setup, const 
     Time from = std::min(first_trigger, focus - around);
     if (from < Time{}) from = Time{};
     const Time to = std::max(focus + around, out.violation ? Time{} : schedule.trigger_end() + around);
-    out.timeline = timeline_text(s.name, schedule, recorder.rows, trace, out.violation, from, to);
-    out.chrome_trace = chrome_trace(recorder.rows, trace, schedule, out.violation, m.finished_at);
+    out.timeline = timeline_text(s.name, schedule, recorder, out.violation, from, to);
+    out.chrome_trace = chrome_trace(recorder, schedule, out.violation, m.finished_at);
     return out;
 }
 

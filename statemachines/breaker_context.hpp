@@ -17,12 +17,12 @@ namespace cascadelab {
 
 // ---- The context: configuration, books and counters the guards and actions read ----
 struct BreakerContext {
-    BreakerContext(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp, Time created)
+    BreakerContext(const CircuitBreakerConfig& c, BreakerEffects& fx, ComponentId comp, Time created)
         : config(c), effects(&fx), component(comp), now(created), book(config, created), target(c.initial_state) {}
 
     CircuitBreakerConfig config;
-    Effects* effects;
-    std::string_view component;
+    BreakerEffects* effects;
+    ComponentId component;
     Time now;  // of the event being dispatched
     BreakerBook book;
 

@@ -75,10 +75,10 @@ struct BulkheadDef : MachineDef<BulkheadDef, BulkheadContext> {
 using BulkheadMachine = boost::msm::back::state_machine<BulkheadDef>;
 
 struct BulkheadContext {
-    BulkheadContext(const BulkheadConfig& c, Effects& fx) : config(c), effects(&fx) {}
+    BulkheadContext(const BulkheadConfig& c, BulkheadEffects& fx) : config(c), effects(&fx) {}
 
     BulkheadConfig config;
-    Effects* effects;
+    BulkheadEffects* effects;
     BulkheadState state = BulkheadState::Available;
     std::string_view fired_guard;
     std::uint32_t active = 0;
@@ -142,16 +142,16 @@ void give_up_waiting::run(const WaitExpired& e, BulkheadContext& c) {
 }  // namespace
 
 struct Bulkhead::Impl {
-    Impl(const BulkheadConfig& c, Effects& fx, std::string_view comp) : ctx(c, fx), component(comp) {
+    Impl(const BulkheadConfig& c, BulkheadEffects& fx, ComponentId comp) : ctx(c, fx), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
     BulkheadContext ctx;
     BulkheadMachine machine;
-    std::string_view component;
+    ComponentId component;
 };
 
-Bulkhead::Bulkhead(const BulkheadConfig& config, Effects& effects, std::string_view component) {
+Bulkhead::Bulkhead(const BulkheadConfig& config, BulkheadEffects& effects, ComponentId component) {
     config.validate();
     impl_ = std::make_unique<Impl>(config, effects, component);
 }

@@ -41,7 +41,7 @@ std::string_view name(PermitDecision d);
 
 class Bulkhead {
 public:
-    Bulkhead(const BulkheadConfig& config, Effects& effects, std::string_view component = "bulkhead");
+    Bulkhead(const BulkheadConfig& config, BulkheadEffects& effects, ComponentId component = {ComponentKind::Bulkhead});
     ~Bulkhead();
     Bulkhead(const Bulkhead&) = delete;
     Bulkhead& operator=(const Bulkhead&) = delete;

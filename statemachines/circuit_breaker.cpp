@@ -247,7 +247,7 @@ void aim_at_target::run(const Event& e, BreakerContext& c) {
 template <class Event>
 void refuse_transition::run(const Event& e, BreakerContext& c) {
     ++c.illegal;
-    c.last_illegal = fmt::format("CircuitBreaker '{}' tried an illegal state transition from {} to {}", c.component,
+    c.last_illegal = fmt::format("CircuitBreaker '{}' tried an illegal state transition from {} to {}", c.component.name(),
                                  peer_name(c.state), peer_name(e.target));
 }
 template <class Event>
@@ -416,7 +416,7 @@ void MetricsOnly::on_exit(const E&, F&) {}
 
 // ---- The facade ----
 struct CircuitBreaker::Impl {
-    Impl(const CircuitBreakerConfig& c, Effects& fx, std::string_view comp, Time now) : ctx(c, fx, comp, now) {
+    Impl(const CircuitBreakerConfig& c, BreakerEffects& fx, ComponentId comp, Time now) : ctx(c, fx, comp, now) {
         machine.ctx = &ctx;
         machine.get_state<Operating&>().ctx = &ctx;
         machine.get_state<Administrative&>().ctx = &ctx;
@@ -433,7 +433,7 @@ struct CircuitBreaker::Impl {
     BreakerMachine machine;
 };
 
-CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, Effects& effects, std::string_view component,
+CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, BreakerEffects& effects, ComponentId component,
                                Time now) {
     config.validate();
     impl_ = std::make_unique<Impl>(config, effects, component, now);

@@ -41,7 +41,8 @@ enum class TransitionResult { Done, Illegal };
 class CircuitBreaker {
 public:
     // `now`: when the breaker is created (an initial Open state waits from then).
-    CircuitBreaker(const CircuitBreakerConfig& config, Effects& effects, std::string_view component = "breaker",
+    CircuitBreaker(const CircuitBreakerConfig& config, BreakerEffects& effects,
+                   ComponentId component = {ComponentKind::Breaker},
                    Time now = Time::zero());
     ~CircuitBreaker();
     CircuitBreaker(const CircuitBreaker&) = delete;

@@ -58,11 +58,11 @@ struct ConsumerDef : MachineDef<ConsumerDef, ConsumerContext> {
 using ConsumerMachine = boost::msm::back::state_machine<ConsumerDef>;
 
 struct ConsumerContext {
-    ConsumerContext(const ConsumerConfig& c, std::uint64_t consumer_id, Effects& fx)
+    ConsumerContext(const ConsumerConfig& c, std::uint64_t consumer_id, ConsumerEffects& fx)
         : config(c), id(consumer_id), effects(&fx) {}
     ConsumerConfig config;
     std::uint64_t id;
-    Effects* effects;
+    ConsumerEffects* effects;
     ConsumerState state = ConsumerState::Idle;
     std::string_view fired_guard;
     std::uint64_t message = 0;
@@ -101,7 +101,7 @@ void abandon_message::run(const Event&, ConsumerContext& c) {
 }  // namespace
 
 struct Consumer::Impl {
-    Impl(const ConsumerConfig& c, std::uint64_t id, Effects& fx, std::string_view comp) : ctx(c, id, fx), component(comp) {
+    Impl(const ConsumerConfig& c, std::uint64_t id, ConsumerEffects& fx, ComponentId comp) : ctx(c, id, fx), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
@@ -109,10 +109,10 @@ struct Consumer::Impl {
     void process(const Event& e) { dispatch_traced(machine, e, component, ctx.id); }
     ConsumerContext ctx;
     ConsumerMachine machine;
-    std::string_view component;
+    ComponentId component;
 };
 
-Consumer::Consumer(const ConsumerConfig& config, std::uint64_t id, Effects& effects, std::string_view component) {
+Consumer::Consumer(const ConsumerConfig& config, std::uint64_t id, ConsumerEffects& effects, ComponentId component) {
     config.validate();
     impl_ = std::make_unique<Impl>(config, id, effects, component);
 }

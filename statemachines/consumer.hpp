@@ -24,7 +24,8 @@ struct ConsumerConfig {
 
 class Consumer {
 public:
-    Consumer(const ConsumerConfig& config, std::uint64_t id, Effects& effects, std::string_view component = "consumer");
+    Consumer(const ConsumerConfig& config, std::uint64_t id, ConsumerEffects& effects,
+             ComponentId component = {ComponentKind::Consumer});
     ~Consumer();
     Consumer(const Consumer&) = delete;
     Consumer& operator=(const Consumer&) = delete;

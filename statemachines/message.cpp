@@ -118,11 +118,11 @@ struct MessageDef : MachineDef<MessageDef, MessageContext> {
 using MessageMachine = boost::msm::back::state_machine<MessageDef>;
 
 struct MessageContext {
-    MessageContext(const MessageConfig& c, std::uint64_t message_id, Effects& fx, Rng& r)
+    MessageContext(const MessageConfig& c, std::uint64_t message_id, MessageEffects& fx, Rng& r)
         : config(&c), id(message_id), effects(&fx), rng(&r), schedule(c.redelivery_backoff) {}
     const MessageConfig* config;
     std::uint64_t id;
-    Effects* effects;
+    MessageEffects* effects;
     Rng* rng;
     BackoffSchedule schedule;
     MessageState state = MessageState::Created;
@@ -210,7 +210,7 @@ void make_visible_again::run(const Event&, MessageContext& c) { c.effects->reque
 }  // namespace
 
 struct Message::Impl {
-    Impl(const MessageConfig& c, std::uint64_t id, Effects& fx, Rng& rng, std::string_view comp)
+    Impl(const MessageConfig& c, std::uint64_t id, MessageEffects& fx, Rng& rng, ComponentId comp)
         : ctx(c, id, fx, rng), component(comp) {
         machine.ctx = &ctx;
         machine.start();
@@ -219,10 +219,11 @@ struct Message::Impl {
     void process(const Event& e) { dispatch_traced(machine, e, component, ctx.id); }
     MessageContext ctx;
     MessageMachine machine;
-    std::string_view component;
+    ComponentId component;
 };
 
-Message::Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng, std::string_view component)
+Message::Message(const MessageConfig& config, std::uint64_t id, MessageEffects& effects, Rng& rng,
+                 ComponentId component)
     : impl_(std::make_unique<Impl>(config, id, effects, rng, component)) {}
 Message::~Message() = default;
 std::size_t Message::footprint() { return sizeof(Message) + sizeof(Impl); }

@@ -98,9 +98,9 @@ struct MessageConfig {
 class Message {
 public:
     // The config and rng must outlive the message. The owner validates the config once.
-    // `component`: its name in traces (static storage), e.g. "stage2.message" in a chain.
-    Message(const MessageConfig& config, std::uint64_t id, Effects& effects, Rng& rng,
-            std::string_view component = "message");
+    // `component`: which stage's message it is.
+    Message(const MessageConfig& config, std::uint64_t id, MessageEffects& effects, Rng& rng,
+            ComponentId component = {ComponentKind::Message});
     ~Message();
     Message(const Message&) = delete;
     Message& operator=(const Message&) = delete;

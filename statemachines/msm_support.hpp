@@ -14,6 +14,7 @@
 #include <boost/msm/row_tags.hpp>
 
 #include "model/kernel/time.hpp"
+#include "statemachines/component_id.hpp"
 #include "statemachines/description.hpp"
 
 namespace cascadelab::msm_support {
@@ -49,7 +50,7 @@ void dispatch(Machine& machine, const Event& e) {
 // dispatch(), then report a change of state through the machine's Effects (for traces). The
 // context has `state` (an enum with a `name(State)` overload), `effects` and `transitions`.
 template <class Machine, class Event>
-void dispatch_traced(Machine& machine, const Event& e, std::string_view component, std::uint64_t id) {
+void dispatch_traced(Machine& machine, const Event& e, ComponentId component, std::uint64_t id) {
     auto& ctx = *machine.ctx;
     const auto before = ctx.state;
     dispatch(machine, e);

@@ -108,12 +108,12 @@ struct RetryDef : MachineDef<RetryDef, RetryContext> {
 using RetryMachine = boost::msm::back::state_machine<RetryDef>;
 
 struct RetryContext {
-    RetryContext(const RetryConfig& c, std::uint64_t req, Effects& fx, Rng& r, RetryGate* g)
+    RetryContext(const RetryConfig& c, std::uint64_t req, RetryEffects& fx, Rng& r, RetryGate* g)
         : config(&c), request(req), effects(&fx), rng(&r), gate(g), schedule(c.backoff) {}
 
     const RetryConfig* config;
     std::uint64_t request;
-    Effects* effects;
+    RetryEffects* effects;
     Rng* rng;
     RetryGate* gate;
     BackoffSchedule schedule;
@@ -249,21 +249,23 @@ void Final<Value>::on_entry(const Event&, Fsm& fsm) {
 }  // namespace
 
 struct Retry::Impl {
-    Impl(const RetryConfig& config, std::uint64_t request, Effects& fx, Rng& rng, RetryGate* gate)
-        : ctx(config, request, fx, rng, gate) {
+    Impl(const RetryConfig& config, std::uint64_t request, RetryEffects& fx, Rng& rng, RetryGate* gate, ComponentId comp)
+        : ctx(config, request, fx, rng, gate), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
     template <class Event>
     void process(const Event& e) {
-        dispatch_traced(machine, e, "retry", ctx.request);
+        dispatch_traced(machine, e, component, ctx.request);
     }
     RetryContext ctx;
     RetryMachine machine;
+    ComponentId component;
 };
 
-Retry::Retry(const RetryConfig& config, std::uint64_t request, Effects& effects, Rng& rng, RetryGate* gate)
-    : impl_(std::make_unique<Impl>(config, request, effects, rng, gate)) {}
+Retry::Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate,
+             ComponentId component)
+    : impl_(std::make_unique<Impl>(config, request, effects, rng, gate, component)) {}
 Retry::~Retry() = default;
 std::size_t Retry::footprint() { return sizeof(Retry) + sizeof(Impl); }
 

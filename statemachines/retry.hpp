@@ -104,8 +104,9 @@ public:
 class Retry {
 public:
     // `rng` draws the jitter; `gate` may be null (no budget). Config, rng and gate must outlive
-    // the machine.
-    Retry(const RetryConfig& config, std::uint64_t request, Effects& effects, Rng& rng, RetryGate* gate = nullptr);
+    // the machine. `component`: which tier's retry it is.
+    Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate = nullptr,
+          ComponentId component = {ComponentKind::Retry});
     ~Retry();
     Retry(const Retry&) = delete;
     Retry& operator=(const Retry&) = delete;

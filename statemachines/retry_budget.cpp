@@ -66,9 +66,9 @@ struct BudgetDef : MachineDef<BudgetDef, BudgetContext> {
 using BudgetMachine = boost::msm::back::state_machine<BudgetDef>;
 
 struct BudgetContext {
-    BudgetContext(const RetryBudgetConfig& c, Effects& fx, Time now) : ledger(c, now), effects(&fx) {}
+    BudgetContext(const RetryBudgetConfig& c, RetryBudgetEffects& fx, Time now) : ledger(c, now), effects(&fx) {}
     RetryBudgetLedger ledger;
-    Effects* effects;
+    RetryBudgetEffects* effects;
     BudgetState state = BudgetState::Plenty;
     std::string_view fired_guard;
     RetryGrant last_decision;
@@ -105,16 +105,17 @@ void deny_retry::run(const RetryRequested&, BudgetContext& c) {
 }  // namespace
 
 struct RetryBudget::Impl {
-    Impl(const RetryBudgetConfig& c, Effects& fx, std::string_view comp, Time now) : ctx(c, fx, now), component(comp) {
+    Impl(const RetryBudgetConfig& c, RetryBudgetEffects& fx, ComponentId comp, Time now) : ctx(c, fx, now), component(comp) {
         machine.ctx = &ctx;
         machine.start();
     }
     BudgetContext ctx;
     BudgetMachine machine;
-    std::string_view component;
+    ComponentId component;
 };
 
-RetryBudget::RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component, Time now) {
+RetryBudget::RetryBudget(const RetryBudgetConfig& config, RetryBudgetEffects& effects, ComponentId component,
+                         Time now) {
     config.validate();
     impl_ = std::make_unique<Impl>(config, effects, component, now);
 }

@@ -20,7 +20,8 @@ std::string_view name(BudgetState s);
 class RetryBudget final : public RetryGate {
 public:
     // `now`: when the budget is created (Finagle's window starts then).
-    RetryBudget(const RetryBudgetConfig& config, Effects& effects, std::string_view component = "retry-budget",
+    RetryBudget(const RetryBudgetConfig& config, RetryBudgetEffects& effects,
+                ComponentId component = {ComponentKind::RetryBudget},
                 Time now = Time::zero());
     ~RetryBudget() override;
     RetryBudget(const RetryBudget&) = delete;

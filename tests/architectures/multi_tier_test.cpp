@@ -86,6 +86,30 @@ TEST(MultiTier, TiersAreForRpcAndAtMostEight) {
     EXPECT_THROW(s.validate(), std::invalid_argument);
 }
 
+// Each tier's machines carry their tier, so a trace tells a client retry from an inner one and
+// an inner breaker's openings are counted apart from the client breaker's series.
+TEST(MultiTier, TracesNameEachTiersMachines) {
+    Scenario s = chain({2, 2}, 20);
+    s.rpc.breaker = CircuitBreakerConfig::tutorial();
+    s.inner_tiers[0].breaker = CircuitBreakerConfig::tutorial();
+    TraceRecorder trace(true);
+    const RunMetrics m = run_scenario(s, RunOptions{}.with_trace(&trace));
+    std::set<std::string_view> components;
+    std::uint64_t inner_opens = 0;
+    for (const TraceEntry& e : trace.entries()) {
+        components.insert(e.component);
+        if (e.component == "tier2.breaker" && e.to == "Open" && e.from != "Open") ++inner_opens;
+    }
+    for (std::string_view name : {"retry", "tier2.retry", "breaker", "tier2.breaker"})
+        EXPECT_TRUE(components.contains(name)) << name;
+    ASSERT_GT(inner_opens, 0u);
+    // breaker_opens counts both breakers' openings; the client's alone drive the breaker series.
+    std::uint64_t client_opens = 0;
+    for (const TraceEntry& e : trace.entries())
+        if (e.component == "breaker" && e.to == "Open" && e.from != "Open") ++client_opens;
+    EXPECT_EQ(m.breaker_opens, client_opens + inner_opens);
+}
+
 }  // namespace
 }  // namespace cascadelab
 

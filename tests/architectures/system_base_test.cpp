@@ -25,14 +25,6 @@ public:
     }
     std::size_t live_bytes() const override { return 0; }
     std::size_t live_slots() const override { return 0; }
-    void start_timer(TimerKind, std::uint64_t, Duration) override {}
-    void cancel_timer(TimerKind, std::uint64_t) override {}
-    void send_attempt(std::uint64_t, std::uint32_t) override {}
-    void requeue(std::uint64_t, bool) override {}
-    void dead_letter(std::uint64_t) override {}
-    void permit_granted(std::uint64_t) override {}
-    void permit_rejected(std::uint64_t) override {}
-    void transitioned(std::string_view, std::string_view, std::string_view, std::string_view, std::uint64_t) override {}
 
 private:
     int arrivals_ = 0;

@@ -10,7 +10,12 @@ namespace {
 using namespace cascadelab;
 
 // Effects that do nothing: the cost measured is the machine's.
-struct NullEffects final : Effects {
+struct NullEffects final : BreakerEffects,
+                           BulkheadEffects,
+                           RetryEffects,
+                           RetryBudgetEffects,
+                           MessageEffects,
+                           ConsumerEffects {
     void start_timer(TimerKind, std::uint64_t, Duration) override {}
     void cancel_timer(TimerKind, std::uint64_t) override {}
     void send_attempt(std::uint64_t, std::uint32_t) override {}
@@ -18,7 +23,7 @@ struct NullEffects final : Effects {
     void dead_letter(std::uint64_t) override {}
     void permit_granted(std::uint64_t) override {}
     void permit_rejected(std::uint64_t) override {}
-    void transitioned(std::string_view, std::string_view, std::string_view, std::string_view, std::uint64_t) override {}
+    void transitioned(ComponentId, std::string_view, std::string_view, std::string_view, std::uint64_t) override {}
 };
 
 // Closed breaker: one permit + one recorded outcome per call = two events. 5% failures keep it

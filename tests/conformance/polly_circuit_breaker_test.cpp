@@ -15,7 +15,7 @@ using namespace literals;
 // Polly's controller, as its tests call it.
 class PollyBreaker {
 public:
-    explicit PollyBreaker(const CircuitBreakerConfig& c, Time created = Time::zero()) : cb(c, clock, "CircuitBreaker", created) {
+    explicit PollyBreaker(const CircuitBreakerConfig& c, Time created = Time::zero()) : cb(c, clock, {ComponentKind::Breaker}, created) {
         clock.now = created;
     }
     bool OnActionPreExecute() {

@@ -319,10 +319,12 @@ TEST_F(Resilience4jStateMachine, shouldIgnoreExceptionsAndThenTransitionToClosed
     circuitBreaker.expect_metrics(-1.0f, 0, 0, 0, 0);
 }
 
+// Resilience4j names the breaker as its user did ('testName'); a cascadelab breaker is named by its
+// place in the system ('breaker', 'tier2.breaker'). The rest of the message is Resilience4j's.
 TEST_F(Resilience4jStateMachine, shouldNotAllowTransitionFromClosedToHalfOpen) {
     EXPECT_EQ(circuitBreaker.transitionTo(BreakerState::HalfOpen), TransitionResult::Illegal);
     EXPECT_EQ(circuitBreaker.cb.last_illegal_transition(),
-              "CircuitBreaker 'testName' tried an illegal state transition from CLOSED to HALF_OPEN");
+              "CircuitBreaker 'breaker' tried an illegal state transition from CLOSED to HALF_OPEN");
     EXPECT_EQ(circuitBreaker.getState(), BreakerState::Closed);
 }
 

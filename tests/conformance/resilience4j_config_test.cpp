@@ -104,7 +104,7 @@ TEST(Resilience4jCircuitBreakerConfig, shouldAllowHighMinimumNumberOfCallsWhenSl
 
 // resilience4j-bulkhead/src/test/java/io/github/resilience4j/bulkhead/internal/SemaphoreBulkheadTest.java
 struct R4jBulkhead {
-    explicit R4jBulkhead(BulkheadConfig c) : bulkhead(c, clock, "test") {
+    explicit R4jBulkhead(BulkheadConfig c) : bulkhead(c, clock) {
         clock.on_fire = [this](TimerKind kind, std::uint64_t id, Time at) {
             if (kind == TimerKind::BulkheadWait) bulkhead.wait_expired(at, id);
         };

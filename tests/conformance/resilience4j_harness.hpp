@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <string_view>  // std::string_view
-
 #include "statemachines/circuit_breaker.hpp"
 #include "tests/conformance/virtual_clock.hpp"
 
@@ -14,8 +12,7 @@ namespace cascadelab::conformance {
 
 class R4jBreaker {
 public:
-    explicit R4jBreaker(const CircuitBreakerConfig& config, std::string_view name = "testName")
-        : cb(config, clock, name, clock.now) {
+    explicit R4jBreaker(const CircuitBreakerConfig& config) : cb(config, clock, {ComponentKind::Breaker}, clock.now) {
         clock.on_fire = [this](TimerKind kind, std::uint64_t, Time at) {
             if (kind == TimerKind::BreakerOpenWait) cb.open_wait_elapsed(at);
             if (kind == TimerKind::BreakerHalfOpenWait) cb.half_open_wait_elapsed(at);

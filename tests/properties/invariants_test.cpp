@@ -121,8 +121,8 @@ TEST(Invariants, DlqRoutingBreaksOnADeadLetterBeforeMaxDeliveries) {
     std::optional<Violation> first;
     auto observer = make_observer("dlq-routing", h, first);
     observer->step(at(1_ms, 1));
-    observer->transitioned(Time::at(2_ms), "message", "Queued", "Delivered", "InFlight", 7);
-    observer->transitioned(Time::at(3_ms), "message", "InFlight", "ProcessingFailed", "DeadLettered", 7);
+    observer->transitioned(Time::at(2_ms), ComponentId{ComponentKind::Message, 0}, "Queued", "Delivered", "InFlight", 7);
+    observer->transitioned(Time::at(3_ms), ComponentId{ComponentKind::Message, 0}, "InFlight", "ProcessingFailed", "DeadLettered", 7);
     ASSERT_TRUE(first);
     EXPECT_EQ(first->detail, "message #7 dead-lettered after 1 deliveries, max_deliveries is 4");
     EXPECT_EQ(first->step, 2u);
@@ -138,14 +138,14 @@ TEST(Invariants, DlqRoutingJudgesEachStageByItsOwnMaxDeliveries) {
     std::optional<Violation> first;
     auto observer = make_observer("dlq-routing", h, first);
     observer->step(at(1_ms, 1));
-    observer->transitioned(Time::at(2_ms), "message", "Queued", "Delivered", "InFlight", 7);
-    observer->transitioned(Time::at(3_ms), "stage3.message", "Queued", "Delivered", "InFlight", 7);
-    observer->transitioned(Time::at(4_ms), "stage3.message", "InFlight", "ProcessingFailed", "RetryWaiting", 7);
-    observer->transitioned(Time::at(5_ms), "stage3.message", "Queued", "Delivered", "InFlight", 7);
-    observer->transitioned(Time::at(6_ms), "stage3.message", "InFlight", "ProcessingFailed", "DeadLettered", 7);
+    observer->transitioned(Time::at(2_ms), ComponentId{ComponentKind::Message, 0}, "Queued", "Delivered", "InFlight", 7);
+    observer->transitioned(Time::at(3_ms), ComponentId{ComponentKind::Message, 2}, "Queued", "Delivered", "InFlight", 7);
+    observer->transitioned(Time::at(4_ms), ComponentId{ComponentKind::Message, 2}, "InFlight", "ProcessingFailed", "RetryWaiting", 7);
+    observer->transitioned(Time::at(5_ms), ComponentId{ComponentKind::Message, 2}, "Queued", "Delivered", "InFlight", 7);
+    observer->transitioned(Time::at(6_ms), ComponentId{ComponentKind::Message, 2}, "InFlight", "ProcessingFailed", "DeadLettered", 7);
     EXPECT_FALSE(first) << describe(*first);
-    observer->transitioned(Time::at(7_ms), "stage2.message", "Queued", "Delivered", "InFlight", 8);
-    observer->transitioned(Time::at(8_ms), "stage2.message", "InFlight", "ProcessingFailed", "DeadLettered", 8);
+    observer->transitioned(Time::at(7_ms), ComponentId{ComponentKind::Message, 1}, "Queued", "Delivered", "InFlight", 8);
+    observer->transitioned(Time::at(8_ms), ComponentId{ComponentKind::Message, 1}, "InFlight", "ProcessingFailed", "DeadLettered", 8);
     ASSERT_TRUE(first);
     EXPECT_EQ(first->detail, "stage2.message #8 dead-lettered after 1 deliveries, max_deliveries is 3");
 }

@@ -34,7 +34,7 @@ std::string_view region(BreakerState s) {
 // without a guard, (source, event) — the way row_key() names rows.
 class Driver {
 public:
-    explicit Driver(CircuitBreakerConfig c, Time created = Time::zero()) : breaker(c, fx, "breaker", created) {
+    explicit Driver(CircuitBreakerConfig c, Time created = Time::zero()) : breaker(c, fx, ComponentId{ComponentKind::Breaker}, created) {
         breaker.log_guards(&guards);
         // The start-up rows ran in the constructor, before the log was attached.
         const bool operating = region(c.initial_state) == "Operating";

@@ -1,4 +1,5 @@
-// A recording Effects for machine tests: timers are remembered, nothing runs by itself.
+// Recording effects for machine tests, every machine's at once: timers are remembered, nothing
+// runs by itself.
 #pragma once
 
 #include <map>      // std::map
@@ -12,7 +13,12 @@
 
 namespace cascadelab::testing {
 
-class FakeEffects : public Effects {
+class FakeEffects : public BreakerEffects,
+                    public BulkheadEffects,
+                    public RetryEffects,
+                    public RetryBudgetEffects,
+                    public MessageEffects,
+                    public ConsumerEffects {
 public:
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override { timers[{kind, id}] = after; }
     void cancel_timer(TimerKind kind, std::uint64_t id) override { timers.erase({kind, id}); }
@@ -21,9 +27,9 @@ public:
     void dead_letter(std::uint64_t message) override { dead_lettered.push_back(message); }
     void permit_granted(std::uint64_t id) override { granted.push_back(id); }
     void permit_rejected(std::uint64_t id) override { rejected.push_back(id); }
-    void transitioned(std::string_view component, std::string_view from, std::string_view event, std::string_view to,
+    void transitioned(ComponentId component, std::string_view from, std::string_view event, std::string_view to,
                       std::uint64_t id) override {
-        transitions.push_back(fmt::format("{}: {} --{}--> {}{}", component, from, event, to,
+        transitions.push_back(fmt::format("{}: {} --{}--> {}{}", component.name(), from, event, to,
                                           id ? fmt::format(" #{}", id) : std::string{}));
     }
 
