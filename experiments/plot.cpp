@@ -80,18 +80,16 @@ void check_plot_output(std::string_view option, const fs::path& out, const std::
     check_output_file(option, with_extension(out, ".png"), inputs);
 }
 
-void check_heatmap_columns(const CsvTable& summary, const std::string& x, const std::string& y, const std::string& z,
-                           std::string_view source) {
-    for (const auto& [option, name] : {std::pair{"--x", &x}, std::pair{"--y", &y}, std::pair{"--z", &z}})
+void check_heatmap_columns(const CsvTable& summary, const HeatmapAxes& axes, std::string_view source) {
+    for (const auto& [option, name] : {std::pair{"--x", &axes.x}, std::pair{"--y", &axes.y}, std::pair{"--z", &axes.z}})
         if (summary.column(*name) == std::string_view::npos)
             throw BadInput(fmt::format("{} {}: no such column in {}", option, *name, source));
-    const std::size_t cz = summary.column(z);
+    const std::size_t cz = summary.column(axes.z);
     for (std::size_t r = 0; r < summary.rows.size(); ++r) number_cell(summary, r, cz, source);
 }
 
-void plot_heatmap(const CsvTable& summary, const std::string& x, const std::string& y, const std::string& z,
-                  const fs::path& out) {
-    const std::size_t cx = summary.column(x), cy = summary.column(y), cz = summary.column(z);
+void plot_heatmap(const CsvTable& summary, const HeatmapAxes& axes, const fs::path& out) {
+    const std::size_t cx = summary.column(axes.x), cy = summary.column(axes.y), cz = summary.column(axes.z);
     // Categorical axes: the grid's values in their order, so any parameter (numbers or names) plots.
     std::vector<std::string> xs, ys;
     std::map<std::pair<std::string, std::string>, std::string> cells;
@@ -116,7 +114,7 @@ void plot_heatmap(const CsvTable& summary, const std::string& x, const std::stri
                        "set palette defined (0 '#b2182b', 0.5 '#f7f7f7', 1 '#2166ac')\nset view map\n"
                        "set xrange [-0.5:{}]\nset yrange [-0.5:{}]\n"
                        "plot {} using 1:2:3 with image notitle, {} using 1:2:(sprintf('%.3g', $3)) with labels notitle\n",
-                       gnuplot_quoted(z), gnuplot_quoted(x), gnuplot_quoted(y), xtics, ytics,
+                       gnuplot_quoted(axes.z), gnuplot_quoted(axes.x), gnuplot_quoted(axes.y), xtics, ytics,
                        static_cast<double>(xs.size()) - 0.5, static_cast<double>(ys.size()) - 0.5, d, d),
            out);
 }

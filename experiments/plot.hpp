@@ -19,13 +19,16 @@ void require_gnuplot();
 // Checks <out>.svg and <out>.png as output files (output_files.hpp).
 void check_plot_output(std::string_view option, const std::filesystem::path& out,
                        const std::vector<std::filesystem::path>& inputs);
-// Throws BadInput unless x and y are columns of the summary and z a numeric one.
-void check_heatmap_columns(const CsvTable& summary, const std::string& x, const std::string& y, const std::string& z,
-                           std::string_view source);
+// What a heatmap shows: z (a summary.csv column) over x and y (parameter columns).
+struct HeatmapAxes {
+    std::string x, y, z;
+};
 
-// Writes <out>.svg and <out>.png: z (a summary.csv column) over x and y (parameter columns).
-void plot_heatmap(const CsvTable& summary, const std::string& x, const std::string& y, const std::string& z,
-                  const std::filesystem::path& out);
+// Throws BadInput unless x and y are columns of the summary and z a numeric one.
+void check_heatmap_columns(const CsvTable& summary, const HeatmapAxes& axes, std::string_view source);
+
+// Writes <out>.svg and <out>.png.
+void plot_heatmap(const CsvTable& summary, const HeatmapAxes& axes, const std::filesystem::path& out);
 // Writes <out>.svg and <out>.png: goodput, downstream in-flight, queue depth and breaker state per
 // window of one run.
 void plot_series(const RunMetrics& run, const std::filesystem::path& out);

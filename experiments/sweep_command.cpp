@@ -25,6 +25,7 @@
 #include "experiments/progress.hpp"
 #include "experiments/report.hpp"
 #include "experiments/run_budget.hpp"
+#include "experiments/runs_table.hpp"
 #include "experiments/scenario_args.hpp"
 #include "experiments/stats.hpp"
 #include "model/run.hpp"
@@ -79,37 +80,39 @@ std::vector<std::string> figure_names() {
 }
 
 // Per grid point: every numeric column's mean and 95 % interval over its seeds.
-void write_summary(const CsvTable& runs, std::size_t param_count, const fs::path& dir, std::string_view option) {
-    const std::size_t first_metric = 2 + param_count + 2;  // point, seed, params..., scenario, architecture
+void write_summary(const CsvTable& runs, const RunsLayout& layout, const fs::path& dir, std::string_view option) {
     std::map<std::uint64_t, std::vector<std::size_t>> by_point;
     for (std::size_t r = 0; r < runs.rows.size(); ++r)
-        by_point[static_cast<std::uint64_t>(number_cell(runs, r, 0, "runs.csv"))].push_back(r);
+        by_point[static_cast<std::uint64_t>(number_cell(runs, r, layout.point_column(), "runs.csv"))].push_back(r);
 
+    const std::vector<std::string>& params = layout.params();
+    const std::vector<std::string>& figures = layout.figures();
     CsvTable summary;
     summary.header = {"point"};
-    for (std::size_t c = 2; c < 2 + param_count; ++c) summary.header.push_back(runs.header[c]);
+    summary.header.insert(summary.header.end(), params.begin(), params.end());
     summary.header.push_back("seeds");
-    for (std::size_t c = first_metric; c < runs.header.size(); ++c)
-        for (const char* suffix : {"_mean", "_ci95_low", "_ci95_high"}) summary.header.push_back(runs.header[c] + suffix);
+    for (const std::string& figure : figures)
+        for (const char* suffix : {"_mean", "_ci95_low", "_ci95_high"}) summary.header.push_back(figure + suffix);
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const auto& [point, rows] : by_point) {
         std::vector<std::string> out{std::to_string(point)};
         nlohmann::ordered_json j{{"point", point}};
-        nlohmann::ordered_json params = nlohmann::ordered_json::object();
-        for (std::size_t c = 2; c < 2 + param_count; ++c) {
-            out.push_back(runs.rows[rows.front()][c]);
-            params[runs.header[c]] = runs.rows[rows.front()][c];
+        nlohmann::ordered_json values = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            const std::string& value = runs.rows[rows.front()][layout.param_column(i)];
+            out.push_back(value);
+            values[params[i]] = value;
         }
-        j["params"] = params;
+        j["params"] = values;
         out.push_back(std::to_string(rows.size()));
         j["seeds"] = rows.size();
         nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
-        for (std::size_t c = first_metric; c < runs.header.size(); ++c) {
+        for (std::size_t f = 0; f < figures.size(); ++f) {
             std::vector<double> xs;
-            for (const std::size_t r : rows) xs.push_back(number_cell(runs, r, c, "runs.csv"));
+            for (const std::size_t r : rows) xs.push_back(number_cell(runs, r, layout.figure_column(f), "runs.csv"));
             const Estimate e = estimate(xs);
             for (double v : {e.mean, e.low(), e.high()}) out.push_back(fmt::format("{:.6g}", v));
-            metrics[runs.header[c]] = nlohmann::ordered_json{{"mean", e.mean}, {"ci95_low", e.low()}, {"ci95_high", e.high()}};
+            metrics[figures[f]] = nlohmann::ordered_json{{"mean", e.mean}, {"ci95_low", e.low()}, {"ci95_high", e.high()}};
         }
         j["metrics"] = metrics;
         summary.rows.push_back(std::move(out));
@@ -260,11 +263,14 @@ SweepPlan validate(const SweepArgs& a) {
 }
 
 // The mean of one figure per grid point, as a grid: rows the second parameter, columns the first.
-std::string grid_text(const CsvTable& runs, const std::vector<Param>& params, const std::string& figure) {
-    const std::size_t c = runs.column(figure);
+std::string grid_text(const CsvTable& runs, const RunsLayout& layout, const std::vector<Param>& params,
+                      const std::string& figure) {
+    const auto f = std::find(layout.figures().begin(), layout.figures().end(), figure) - layout.figures().begin();
+    const std::size_t c = layout.figure_column(static_cast<std::size_t>(f));
     std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
     for (std::size_t r = 0; r < runs.rows.size(); ++r)
-        cells[{runs.rows[r][2], runs.rows[r][3]}].push_back(number_cell(runs, r, c, "runs.csv"));
+        cells[{runs.rows[r][layout.param_column(0)], runs.rows[r][layout.param_column(1)]}].push_back(
+            number_cell(runs, r, c, "runs.csv"));
     std::string out = fmt::format("{} (mean over seeds): rows {}, columns {}\n{:>12}", figure, params[1].key, params[0].key, "");
     for (const std::string& x : params[0].values) out += fmt::format(" {:>9}", x);
     out += "\n";
@@ -308,11 +314,11 @@ int execute(const SweepPlan& p) {
         });
 
     const std::vector<std::string> names = figure_names();
+    std::vector<std::string> keys;
+    for (const Param& param : p.params) keys.push_back(param.key);
+    const RunsLayout layout(std::move(keys), names);
     CsvTable table;
-    table.header = {"point", "seed"};
-    for (const Param& param : p.params) table.header.push_back(param.key);
-    table.header.insert(table.header.end(), {"scenario", "architecture"});
-    table.header.insert(table.header.end(), names.begin(), names.end());
+    table.header = layout.header();
     for (std::size_t j = 0; j < figures.size(); ++j) {
         const std::size_t point = job_ids[j].first;
         std::vector<std::string> row{std::to_string(point), std::to_string(jobs[j].seed)};
@@ -325,13 +331,14 @@ int execute(const SweepPlan& p) {
     fs::create_directories(p.out, ec);
     if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", p.out.string(), ec.message()));
     write_atomically("--out", p.out / "runs.csv", to_csv(table));
-    write_summary(table, p.params.size(), p.out, "--out");
+    write_summary(table, layout, p.out, "--out");
     std::fprintf(stderr, "sweep: wrote %s/runs.csv, summary.csv, summary.json\n", p.out.string().c_str());
-    if (!p.table.empty()) std::fputs(grid_text(table, p.params, p.table).c_str(), stdout);
+    if (!p.table.empty()) std::fputs(grid_text(table, layout, p.params, p.table).c_str(), stdout);
     if (p.plot) {
         const CsvTable summary = read_csv_table((p.out / "summary.csv").string());
         for (const std::string& z : kPlottedFigures)
-            plot_heatmap(summary, p.params[0].key, p.params[1].key, z + "_mean", p.out / fmt::format("heatmap-{}", z));
+            plot_heatmap(summary, HeatmapAxes{p.params[0].key, p.params[1].key, z + "_mean"},
+                         p.out / fmt::format("heatmap-{}", z));
     }
     return kExitOk;
 }
@@ -344,6 +351,7 @@ struct MergeArgs {
 struct MergePlan {
     std::vector<std::string> inputs;
     std::vector<CsvTable> tables;
+    std::optional<RunsLayout> layout;  // the same for every table
     fs::path out;
 };
 
@@ -355,17 +363,15 @@ MergePlan validate(const MergeArgs& a) {
     for (const std::string& dir : a.inputs) {
         const std::string file = (fs::path(dir) / "runs.csv").string();
         CsvTable t = read_csv_table(file);
-        if (t.header.size() < 4 || t.header[0] != "point" || t.header[1] != "seed" || t.column("scenario") == std::string_view::npos ||
-            t.column("architecture") != t.column("scenario") + 1)
-            throw BadInput(fmt::format("{}: not a sweep's runs table (point, seed, the parameters, scenario, architecture, "
-                                       "figures)", file));
+        const RunsLayout layout = RunsLayout::of(t, figure_names(), file);
         if (!p.tables.empty() && t.header != p.tables.front().header)
             throw BadInput(fmt::format("{}: its columns differ from {}/runs.csv (another sweep?)", file, a.inputs.front()));
         for (std::size_t r = 0; r < t.rows.size(); ++r) {
-            parse_whole(file + ": point", t.rows[r][0], 0, kMaxGridPoints);
-            parse_whole(file + ": seed", t.rows[r][1], 0, UINT64_MAX);
-            for (std::size_t c = t.column("architecture") + 1; c < t.header.size(); ++c) number_cell(t, r, c, file);
+            parse_whole(file + ": point", t.rows[r][RunsLayout::point_column()], 0, kMaxGridPoints);
+            parse_whole(file + ": seed", t.rows[r][RunsLayout::seed_column()], 0, UINT64_MAX);
+            for (std::size_t f = 0; f < layout.figures().size(); ++f) number_cell(t, r, layout.figure_column(f), file);
         }
+        p.layout = layout;
         input_paths.emplace_back(dir);
         input_paths.emplace_back(file);
         p.tables.push_back(std::move(t));
@@ -380,18 +386,19 @@ int execute(const MergePlan& p) {
     CsvTable merged;
     merged.header = p.tables.front().header;
     for (const CsvTable& t : p.tables) merged.rows.insert(merged.rows.end(), t.rows.begin(), t.rows.end());
-    auto key = [](const std::vector<std::string>& r) { return std::pair(std::stoull(r[0]), std::stoull(r[1])); };
+    auto key = [](const std::vector<std::string>& r) {
+        return std::pair(std::stoull(r[RunsLayout::point_column()]), std::stoull(r[RunsLayout::seed_column()]));
+    };
     std::sort(merged.rows.begin(), merged.rows.end(), [&](const auto& x, const auto& y) { return key(x) < key(y); });
     for (std::size_t i = 1; i < merged.rows.size(); ++i)
         if (key(merged.rows[i]) == key(merged.rows[i - 1]))
             throw BadInput(fmt::format("point {} seed {} appears twice: the same shard given twice?", merged.rows[i][0],
                                        merged.rows[i][1]));
-    const std::size_t param_count = merged.column("scenario") - 2;
     std::error_code ec;
     fs::create_directories(p.out, ec);
     if (ec) throw BadInput(fmt::format("--out {}: cannot create the directory ({})", p.out.string(), ec.message()));
     write_atomically("--out", p.out / "runs.csv", to_csv(merged));
-    write_summary(merged, param_count, p.out, "--out");
+    write_summary(merged, *p.layout, p.out, "--out");
     std::fprintf(stderr, "merge: %zu runs from %zu directories into %s\n", merged.rows.size(), p.inputs.size(),
                  p.out.string().c_str());
     return kExitOk;
@@ -430,25 +437,27 @@ void add_merge(CLI::App& app, PendingAction& pending) {
 }
 
 struct HeatmapArgs {
-    std::string summary, x, y, z, out;
+    std::string summary;
+    HeatmapAxes axes;
+    std::string out;
 };
 
 void add_plot_heatmap(CLI::App& plot, PendingAction& pending) {
     auto h = std::make_shared<HeatmapArgs>();
     CLI::App* heat = plot.add_subcommand("heatmap", "A summary.csv column over two parameters");
     heat->add_option("--summary", h->summary, "A sweep's summary.csv")->required()->type_name("FILE");
-    heat->add_option("--x", h->x, "Parameter on the x axis (a --param key)")->required()->type_name("KEY");
-    heat->add_option("--y", h->y, "Parameter on the y axis")->required()->type_name("KEY");
-    heat->add_option("--z", h->z, "The colour: a summary column, e.g. goodput_per_s_mean")->required()->type_name("COLUMN");
+    heat->add_option("--x", h->axes.x, "Parameter on the x axis (a --param key)")->required()->type_name("KEY");
+    heat->add_option("--y", h->axes.y, "Parameter on the y axis")->required()->type_name("KEY");
+    heat->add_option("--z", h->axes.z, "The colour: a summary column, e.g. goodput_per_s_mean")->required()->type_name("COLUMN");
     heat->add_option("--out", h->out, "Output path without extension (.svg and .png are written)")->required()->type_name("PATH");
     heat->callback([h, &pending] {
         auto summary = std::make_shared<const CsvTable>(read_csv_table(h->summary));
-        check_heatmap_columns(*summary, h->x, h->y, h->z, h->summary);
+        check_heatmap_columns(*summary, h->axes, h->summary);
         check_plot_output("--out", h->out, {h->summary});
         require_gnuplot();
         const HeatmapArgs args = *h;
         pending.action = [summary, args] {
-            plot_heatmap(*summary, args.x, args.y, args.z, args.out);
+            plot_heatmap(*summary, args.axes, args.out);
             return kExitOk;
         };
     });

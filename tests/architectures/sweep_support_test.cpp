@@ -4,6 +4,8 @@
 
 #include "experiments/parallel_runs.hpp"
 #include "experiments/report.hpp"
+#include "experiments/runs_table.hpp"
+#include "experiments/exit_codes.hpp"
 #include "experiments/stats.hpp"
 #include "model/presets.hpp"
 #include "model/run.hpp"
@@ -92,6 +94,37 @@ TEST(Metastability, TheNaiveCallerStaysDownAndTheBudgetedOneRecovers) {
     EXPECT_GT(naive.amplification(), 3.0);
     EXPECT_GT(budget.tail_goodput_ratio(), 0.8);
     EXPECT_LT(budget.amplification(), 1.5);
+}
+
+// runs.csv's columns come from one layout; read back, a parameter that repeats a fixed name
+// (here "architecture" and "seed") is still a parameter, not the fixed column.
+TEST(RunsLayout, ReadsBackParametersThatRepeatAFixedName) {
+    const std::vector<std::string> figures{"requests", "ok"};
+    const cli::RunsLayout written({"architecture", "seed"}, figures);
+    cli::CsvTable runs;
+    runs.header = written.header();
+    ASSERT_EQ(runs.header, (std::vector<std::string>{"point", "seed", "architecture", "seed", "scenario", "architecture",
+                                                     "requests", "ok"}));
+    const cli::RunsLayout read = cli::RunsLayout::of(runs, figures, "runs.csv");
+    EXPECT_EQ(read.params(), (std::vector<std::string>{"architecture", "seed"}));
+    EXPECT_EQ(read.architecture_column(), 5u);
+    EXPECT_EQ(read.figure_column(0), 6u);
+}
+
+TEST(RunsLayout, RefusesATableThatIsNotARunsTable) {
+    const std::vector<std::string> figures{"requests", "ok"};
+    cli::CsvTable t;
+    t.header = {"point", "seed", "scenario", "architecture", "requests"};
+    EXPECT_THROW(cli::RunsLayout::of(t, figures, "x.csv"), cli::BadInput);
+    t.header = {"point", "seed", "scenario", "architecture", "requests", "goodput"};  // another version's figures
+    try {
+        cli::RunsLayout::of(t, figures, "x.csv");
+        FAIL() << "accepted other figures";
+    } catch (const cli::BadInput& e) {
+        EXPECT_EQ(std::string(e.what()), "x.csv: its figures differ from this cascadelab's (written by another version?)");
+    }
+    t.header = {"seed", "point", "scenario", "architecture", "requests", "ok"};
+    EXPECT_THROW(cli::RunsLayout::of(t, figures, "x.csv"), cli::BadInput);
 }
 
 }  // namespace

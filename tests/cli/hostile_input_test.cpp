@@ -14,9 +14,11 @@
 
 #include <sys/stat.h>  // mkfifo
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "experiments/report.hpp"
 #include "model/presets.hpp"
 #include "model/scenario_json.hpp"
 #include "tests/cli/subprocess.hpp"
@@ -38,6 +40,19 @@ struct HostileCase {
 };
 
 std::string preset_json(std::string_view name) { return scenario_to_json(preset(name)->front()); }
+
+// A sweep's runs.csv over one parameter, with this version's figures: one row (point 0, the given
+// seed), every figure 0 but `ok`.
+std::string runs_csv(std::string_view param, std::string_view seed = "1", std::string_view ok = "3") {
+    std::string header = fmt::format("point,seed,{},scenario,architecture", param);
+    std::string row = fmt::format("0,{},2,s,rpc", seed);
+    for (const cli::Field& f : cli::run_fields(RunMetrics{})) {
+        header += fmt::format(",{}", f.name);
+        row += f.name == "ok" ? fmt::format(",{}", ok) : ",0";
+    }
+    return header + "\n" + row + "\n";
+}
+std::size_t runs_columns() { return 5 + cli::run_fields(RunMetrics{}).size(); }
 
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -405,23 +420,29 @@ void command_line_cases(const std::string& replay_text, std::vector<HostileCase>
     cl("merge_without_dirs", {"merge", "--out", "o"}, "give the sweep directories to merge");
     cl("merge_missing_runs", {"merge", "a", "--out", "o"}, "a/runs.csv: no such file");
     cl("merge_into_its_input", {"merge", "a", "--out", "a"}, "--out a: is an input of this run",
-       {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,1,2,s,rpc,3\n"}});
+       {{"a/runs.csv", runs_csv("k")}});
     cl("merge_garbage_csv", {"merge", "a", "--out", "o"}, "a/runs.csv: line 2: not well-formed CSV",
        {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,1,\"2,s,rpc,3\n"}});
-    cl("merge_short_row", {"merge", "a", "--out", "o"}, "a/runs.csv: line 2: 3 cells, the header has 6",
-       {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,1,2\n"}});
+    cl("merge_short_row", {"merge", "a", "--out", "o"},
+       fmt::format("a/runs.csv: line 2: 3 cells, the header has {}", runs_columns()),
+       {{"a/runs.csv", runs_csv("k").substr(0, runs_csv("k").find('\n')) + "\n0,1,2\n"}});
     cl("merge_not_a_runs_table", {"merge", "a", "--out", "o"}, "a/runs.csv: not a sweep's runs table",
        {{"a/runs.csv", "x,y\n1,2\n"}});
+    cl("merge_other_versions_figures", {"merge", "a", "--out", "o"}, "a/runs.csv: its figures differ from this cascadelab's",
+       {{"a/runs.csv", [] {
+             std::string t = runs_csv("k");
+             return t.replace(t.find(",ok,"), 4, ",okay,");
+         }()}});
     cl("merge_text_in_a_figure", {"merge", "a", "--out", "o"}, "column ok = \"many\": not a number",
-       {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,1,2,s,rpc,many\n"}});
+       {{"a/runs.csv", runs_csv("k", "1", "many")}});
     cl("merge_negative_seed", {"merge", "a", "--out", "o"}, "a/runs.csv: seed -1: must be a whole number",
-       {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,-1,2,s,rpc,3\n"}});
+       {{"a/runs.csv", runs_csv("k", "-1")}});
     cl("merge_empty", {"merge", "a", "--out", "o"}, "a/runs.csv: is empty", {{"a/runs.csv", ""}});
     cl("merge_nul", {"merge", "a", "--out", "o"}, "a/runs.csv: line 1: not well-formed CSV",
        {{"a/runs.csv", std::string("point,seed\0,x\n", 14)}});
     cl("merge_mismatched_shards", {"merge", "a", "b", "--out", "o"}, "b/runs.csv: its columns differ",
-       {{"a/runs.csv", "point,seed,k,scenario,architecture,ok\n0,1,2,s,rpc,3\n"},
-        {"b/runs.csv", "point,seed,j,scenario,architecture,ok\n0,1,2,s,rpc,3\n"}});
+       {{"a/runs.csv", runs_csv("k")},
+        {"b/runs.csv", runs_csv("j")}});
     const std::string summary = "point,a,b,seeds,g_mean\n0,1,2,3,4.5\n";
     cl("heatmap_missing_column", {"plot", "heatmap", "--summary", "s.csv", "--x", "a", "--y", "c", "--z", "g_mean", "--out", "h"},
        "--y c: no such column in s.csv", {{"s.csv", summary}});
