@@ -1,7 +1,7 @@
 // `cascadelab diagrams --out DIR` writes <Machine>.dot, <Machine>.mmd and, with Graphviz, .svg for
-// every machine and both architectures, and README.md (the Mermaid diagrams and the tables, for
-// a code-hosting page); `--check DIR` compares instead of writing and exits 1 naming the first
-// file that drifted from the code.
+// every machine and both architectures, README.md (the Mermaid diagrams and the tables, for a
+// code-hosting page) and parameters.md (every machine's parameters, from the field tables);
+// `--check DIR` compares instead of writing and exits 1 naming the first file that drifted.
 #include "experiments/diagrams_command.hpp"
 
 #include <cstdio>      // std::fprintf
@@ -19,6 +19,7 @@
 #include "experiments/external_tool.hpp"
 #include "experiments/output_files.hpp"
 #include "model/architecture_description.hpp"
+#include "model/parameter_reference.hpp"
 #include "statemachines/catalog.hpp"
 
 namespace cascadelab::cli {
@@ -67,7 +68,9 @@ std::map<std::string, std::string> generate() {
         index += fmt::format("\n## {}\n\n![{}]({}.svg)\n\n```mermaid\n{}```\n", m.name, m.name, m.name, to_mermaid(m));
         table_markdown(m, index);
     }
+    index += "\nThe parameters of every machine, as a scenario file gives them: [parameters.md](parameters.md).\n";
     files["README.md"] = index;
+    files["parameters.md"] = parameter_reference_markdown();
     return files;
 }
 

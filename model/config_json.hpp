@@ -3,23 +3,23 @@
 // whole scenarios (workload, service, faults, architectures); nothing else needs this header.
 #pragma once
 
+#include <cmath>    // std::isfinite
 #include <cstdint>  // std::uint64_t
+#include <span>     // std::span
 #include <string>   // std::string
 
+#include <fmt/ranges.h>  // fmt::join
 #include <nlohmann/json.hpp>
 
 #include "model/json_object.hpp"
 #include "model/scenario.hpp"
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 
 namespace cascadelab::config_json {
 
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
-
-// The largest count a file may give (minimum calls, probes, bursts, requests, a queue's capacity):
-// 10^8, far beyond any run that fits the default memory budget, and well inside every counter.
-inline constexpr std::uint64_t kMaxCount = 100'000'000;
 
 // A machine's own validate() names its fields "section.name"; report them by their path in the
 // file instead (the same name, or with the `_ms` of a duration key).
@@ -47,51 +47,12 @@ void validate_as(const Config& c, const JsonObject& o, const json& j) {
 }
 
 // The names a scenario file gives every enum, shared by the readers and the writers.
-inline const Names<WindowKind> kWindowKinds{{"count_based", WindowKind::CountBased}, {"time_based", WindowKind::TimeBased}};
-inline const Names<HalfOpenPolicy> kHalfOpen{{"probes", HalfOpenPolicy::Probes}, {"none", HalfOpenPolicy::None}};
-inline const Names<BreakerModel> kBreakerModels{
-    {"resilience4j", BreakerModel::Resilience4j}, {"polly", BreakerModel::Polly}, {"polly_v7", BreakerModel::PollyV7}};
-inline const Names<ReleasedPermits> kReleased{{"any_permit", ReleasedPermits::AnyPermit},
-                                       {"current_only", ReleasedPermits::CurrentOnly}};
-inline const Names<WaitBoundary> kBoundaries{{"exclusive", WaitBoundary::Exclusive}, {"inclusive", WaitBoundary::Inclusive}};
-inline const Names<StaleOutcomes> kStale{{"record", StaleOutcomes::Record}, {"ignore", StaleOutcomes::Ignore}};
-inline const Names<OpenWaitGrowth> kGrowth{{"geometric", OpenWaitGrowth::Geometric},
-                                    {"linear_in_failures", OpenWaitGrowth::LinearInFailures},
-                                    {"steps_by_failure_rate", OpenWaitGrowth::StepsByFailureRate}};
-inline const Names<AfterHalfOpenWait> kAfterHalfOpen{{"open", AfterHalfOpenWait::Open}, {"closed", AfterHalfOpenWait::Closed}};
-inline const Names<BreakerState> kInitialStates{{"closed", BreakerState::Closed},
-                                         {"open", BreakerState::Open},
-                                         {"forced_open", BreakerState::ForcedOpen},
-                                         {"disabled", BreakerState::Disabled},
-                                         {"metrics_only", BreakerState::MetricsOnly}};
-inline const Names<CallVerdict> kVerdicts{
-    {"success", CallVerdict::Success}, {"failure", CallVerdict::Failure}, {"ignored", CallVerdict::Ignored}};
-inline const Names<BackoffKind> kBackoffKinds{{"constant", BackoffKind::Constant},
-                                       {"linear", BackoffKind::Linear},
-                                       {"exponential", BackoffKind::Exponential},
-                                       {"aws_legacy", BackoffKind::AwsLegacy}};
-inline const Names<Jitter> kJitters{{"none", Jitter::None},
-                             {"full", Jitter::Full},
-                             {"equal", Jitter::Equal},
-                             {"decorrelated", Jitter::Decorrelated},
-                             {"proportional", Jitter::Proportional},
-                             {"polly_decorrelated_v2", Jitter::PollyDecorrelatedV2},
-                             {"envoy_modulo", Jitter::EnvoyModulo}};
-inline const Names<LimitCheck> kLimitChecks{{"at_the_failure", LimitCheck::AtTheFailure},
-                                     {"at_the_next_receive", LimitCheck::AtTheNextReceive}};
 inline const Names<QueueOverflow> kOverflows{{"drop_head", QueueOverflow::DropHead},
                                       {"reject_publish", QueueOverflow::RejectPublish},
                                       {"reject_publish_dlx", QueueOverflow::RejectPublishDlx}};
 inline const Names<PushbackPolicy::When> kPushbackWhen{{"never", PushbackPolicy::When::Never},
                                                 {"on_refusal", PushbackPolicy::When::OnRefusal},
                                                 {"on_any_failure", PushbackPolicy::When::OnAnyFailure}};
-inline const Names<CapOrder> kCapOrders{{"jitter_then_cap", CapOrder::JitterThenCap}, {"cap_then_jitter", CapOrder::CapThenJitter}};
-inline const Names<BudgetPolicy> kPolicies{{"grpc", BudgetPolicy::GrpcThrottle},
-                                    {"finagle", BudgetPolicy::FinagleRatio},
-                                    {"envoy", BudgetPolicy::EnvoyConcurrent},
-                                    {"aws", BudgetPolicy::AwsQuota}};
-inline const Names<RetryMode> kRetryModes{{"blocking", RetryMode::Blocking}, {"non_blocking", RetryMode::NonBlocking}};
-inline const Names<RequeuePosition> kRequeue{{"back", RequeuePosition::Back}, {"near_head", RequeuePosition::NearHead}};
 inline const Names<Architecture> kArchitectures{{"rpc", Architecture::Rpc}, {"event", Architecture::Event}};
 inline const Names<BreakerScope> kScopes{{"per_request", BreakerScope::PerRequest}, {"per_attempt", BreakerScope::PerAttempt}};
 inline const Names<TimeoutSemantics> kTimeouts{{"cancel", TimeoutSemantics::Cancel}, {"abandon", TimeoutSemantics::Abandon}};
@@ -119,6 +80,87 @@ inline ordered_json ms_or_unbounded(Duration d) {
 // An optional section: its object, or null when it is absent.
 ordered_json optional_or_null(const auto& opt, auto write) { return opt ? write(*opt) : ordered_json(nullptr); }
 
+// A table's fields in a file (statemachines/config_field.hpp): read_fields reads every field that
+// applies to `c` (type, special word and range checked, errors naming the key in the file);
+// write_fields writes them in table order; field_json is one value as a file gives it.
+template <class C>
+ordered_json field_json(const Field<C>& f, const C& c) {
+    if (auto m = std::get_if<std::uint32_t C::*>(&f.member))
+        return !f.special.empty() && c.**m == UINT32_MAX ? ordered_json(f.special) : ordered_json(c.**m);
+    if (auto m = std::get_if<std::uint64_t C::*>(&f.member))
+        return !f.special.empty() && c.**m == UINT64_MAX ? ordered_json(f.special) : ordered_json(c.**m);
+    if (auto m = std::get_if<double C::*>(&f.member)) return c.**m;
+    if (auto m = std::get_if<Duration C::*>(&f.member))
+        return !f.special.empty() && c.**m == Duration::max() ? ordered_json(f.special) : ordered_json(ms(c.**m));
+    if (auto m = std::get_if<bool C::*>(&f.member)) return c.**m;
+    return std::get<Choice<C>>(f.member).get(c);
+}
+
+template <class C>
+void write_fields(ordered_json& j, std::span<const Field<C>> fields, const C& c) {
+    for (const Field<C>& f : fields)
+        if (f.applies_to(c)) j[f.key()] = field_json(f, c);
+}
+
+template <class C>
+ordered_json write_fields(std::span<const Field<C>> fields, const C& c) {
+    ordered_json j = ordered_json::object();
+    write_fields(j, fields, c);
+    return j;
+}
+
+// One field from the object, when present.
+template <class C>
+void read_field(JsonObject& o, const Field<C>& f, C& c) {
+    const std::string key = f.key();
+    const json* v = o.get(key);
+    if (!v) return;
+    const bool special = !f.special.empty() && v->is_string() && v->get_ref<const std::string&>() == f.special;
+    const std::string or_special = f.special.empty() ? "" : fmt::format(" or \"{}\"", f.special);
+    // A type error names the range too when it has two ends: "must be a whole number in [1, 100]".
+    const std::string range = describe(f.range, f.is_duration());
+    const std::string typed_range = range.starts_with("in ") ? " " + range : "";
+    auto in_range = [&](double x) {
+        if (!f.range.contains(x)) o.fail(key, *v, "must be " + range + or_special);
+    };
+    if (auto u32 = std::get_if<std::uint32_t C::*>(&f.member)) {
+        if (special) {
+            c.**u32 = UINT32_MAX;
+            return;
+        }
+        if (!v->is_number_unsigned() || v->get<std::uint64_t>() > UINT32_MAX) o.fail(key, *v, "must be a whole number" + typed_range + or_special);
+        in_range(static_cast<double>(v->get<std::uint64_t>()));
+        c.**u32 = static_cast<std::uint32_t>(v->get<std::uint64_t>());
+    } else if (auto u64 = std::get_if<std::uint64_t C::*>(&f.member)) {
+        if (special) {
+            c.**u64 = UINT64_MAX;
+            return;
+        }
+        if (!v->is_number_unsigned()) o.fail(key, *v, "must be a whole number" + typed_range + or_special);
+        in_range(static_cast<double>(v->get<std::uint64_t>()));
+        c.**u64 = v->get<std::uint64_t>();
+    } else if (auto num = std::get_if<double C::*>(&f.member)) {
+        if (!v->is_number() || !std::isfinite(v->get<double>())) o.fail(key, *v, "must be a number" + typed_range);
+        in_range(v->get<double>());
+        c.**num = v->get<double>();
+    } else if (auto dur = std::get_if<Duration C::*>(&f.member)) {
+        o.millis(key, c.**dur, !f.special.empty());
+        if (c.**dur != Duration::max()) in_range(static_cast<double>((c.**dur).us()) / 1e3);
+    } else if (auto flag = std::get_if<bool C::*>(&f.member)) {
+        o.boolean(key, c.**flag);
+    } else {
+        const Choice<C>& ch = std::get<Choice<C>>(f.member);
+        if (!v->is_string() || !ch.set(c, v->get_ref<const std::string&>()))
+            o.fail(key, *v, fmt::format("must be one of {}", fmt::join(ch.names(), ", ")));
+    }
+}
+
+template <class C>
+void read_fields(JsonObject& o, std::span<const Field<C>> fields, C& c) {
+    for (const Field<C>& f : fields)
+        if (f.applies_to(c)) read_field(o, f, c);
+}
+
 // Readers: `j` is the section's object, `path` its place in the file (for errors). Each throws
 // ConfigError naming the field and the value.
 BackoffConfig read_backoff(const json& j, const std::string& path, BackoffConfig b);
@@ -126,6 +168,7 @@ CircuitBreakerConfig read_breaker(const json& j, const std::string& path);
 BulkheadConfig read_bulkhead(const json& j, const std::string& path);
 RetryConfig read_retry(const json& j, const std::string& path);
 RetryBudgetConfig read_budget(const json& j, const std::string& path);
+MessageConfig read_message(const json& j, const std::string& path);
 
 // Writers: every key, in the order the readers document them.
 ordered_json write_backoff(const BackoffConfig& b);
@@ -133,5 +176,6 @@ ordered_json write_breaker(const CircuitBreakerConfig& b);
 ordered_json write_bulkhead(const BulkheadConfig& b);
 ordered_json write_retry(const RetryConfig& r);
 ordered_json write_budget(const RetryBudgetConfig& b);
+ordered_json write_message(const MessageConfig& m);
 
 }  // namespace cascadelab::config_json

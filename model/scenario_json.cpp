@@ -144,51 +144,7 @@ EventConfig read_event(const json& j, const std::string& path) {
     eo.millis("publish_latency_ms", e.publish_latency);
     eo.millis("delivery_latency_ms", e.delivery_latency);
     eo.millis("processing_timeout_ms", e.consumer.processing_timeout);
-    if (const json* m = eo.child("message")) {
-        JsonObject mo(*m, path + ".message");
-        std::string base = "tutorial";
-        mo.text("preset", base);
-        if (base == "rabbitmq") e.message = MessageConfig::rabbitmq();
-        else if (base == "sqs") e.message = MessageConfig::sqs();
-        else if (base != "tutorial") mo.fail("preset", json(base), "must be one of tutorial, rabbitmq, sqs");
-        if (mo.has("max_deliveries") && mo.has("delivery_limit"))
-            mo.fail("delivery_limit", m->at("delivery_limit"),
-                    "give max_deliveries (counts the first delivery) or delivery_limit (RabbitMQ: returns), not both");
-        if (const json* v = mo.get("max_deliveries")) {
-            if (v->is_string() && v->get<std::string>() == "unlimited") e.message.max_deliveries = MessageConfig::kUnlimited;
-            else mo.integer("max_deliveries", e.message.max_deliveries, 1, 1'000'000);
-        }
-        if (const json* v = mo.get("delivery_limit")) {
-            // RabbitMQ quorum queues: L returns to the queue are allowed, so L + 1 deliveries.
-            if (v->is_string() && v->get<std::string>() == "unlimited") {
-                e.message.max_deliveries = MessageConfig::kUnlimited;
-            } else {
-                std::uint32_t limit = 0;
-                mo.integer("delivery_limit", limit, 0, 999'999);
-                e.message.max_deliveries = limit + 1;
-            }
-        }
-        mo.choice("limit_check", e.message.limit_check, kLimitChecks);
-        mo.millis("visibility_timeout_ms", e.message.visibility_timeout);
-        mo.millis("ttl_ms", e.message.ttl);
-        if (const json* on = mo.child("requeue_on")) {
-            JsonObject ro(*on, path + ".message.requeue_on");
-            RequeueOn& q = e.message.requeue_on;
-            ro.boolean("error", q.error);
-            ro.boolean("timeout", q.timeout);
-            ro.boolean("throttled", q.throttled);
-            ro.boolean("fatal_error", q.fatal_error);
-            ro.boolean("breaker_rejected", q.breaker_rejected);
-            ro.boolean("bulkhead_rejected", q.bulkhead_rejected);
-            ro.finish();
-        }
-        mo.choice("retry_mode", e.message.retry_mode, kRetryModes);
-        mo.choice("requeue", e.message.requeue_position, kRequeue);
-        if (const json* b = mo.child("backoff"))
-            e.message.redelivery_backoff = read_backoff(*b, path + ".message.backoff", e.message.redelivery_backoff);
-        mo.finish();
-        validate_as(e.message, mo, *m);
-    }
+    if (const json* m = eo.child("message")) e.message = read_message(*m, path + ".message");
     if (const json* b = eo.child("bulkhead", true)) e.bulkhead = read_bulkhead(*b, path + ".bulkhead");
     if (const json* b = eo.child("breaker", true)) e.breaker = read_breaker(*b, path + ".breaker");
     eo.finish();
@@ -260,10 +216,6 @@ Scenario read_scenario(const json& j) {
 
 // ---- writer ----
 
-
-
-
-
 ordered_json write_workload(const WorkloadConfig& w) {
     ordered_json j{{"kind", name_of(w.kind, kWorkloads)}, {"start_ms", ms(w.start.since_start())}};
     switch (w.kind) {
@@ -294,7 +246,6 @@ ordered_json write_workload(const WorkloadConfig& w) {
     return j;
 }
 
-
 ordered_json write_event(const EventConfig& e) {
     return ordered_json{
         {"queue_capacity", e.queue_capacity},
@@ -304,20 +255,7 @@ ordered_json write_event(const EventConfig& e) {
         {"publish_latency_ms", ms(e.publish_latency)},
         {"delivery_latency_ms", ms(e.delivery_latency)},
         {"processing_timeout_ms", ms(e.consumer.processing_timeout)},
-        {"message", ordered_json{{"max_deliveries", e.message.limited() ? ordered_json(e.message.max_deliveries)
-                                                                        : ordered_json("unlimited")},
-                                 {"limit_check", name_of(e.message.limit_check, kLimitChecks)},
-                                 {"visibility_timeout_ms", ms(e.message.visibility_timeout)},
-                                 {"ttl_ms", ms(e.message.ttl)},
-                                 {"requeue_on", ordered_json{{"error", e.message.requeue_on.error},
-                                                             {"timeout", e.message.requeue_on.timeout},
-                                                             {"throttled", e.message.requeue_on.throttled},
-                                                             {"fatal_error", e.message.requeue_on.fatal_error},
-                                                             {"breaker_rejected", e.message.requeue_on.breaker_rejected},
-                                                             {"bulkhead_rejected", e.message.requeue_on.bulkhead_rejected}}},
-                                 {"retry_mode", name_of(e.message.retry_mode, kRetryModes)},
-                                 {"requeue", name_of(e.message.requeue_position, kRequeue)},
-                                 {"backoff", write_backoff(e.message.redelivery_backoff)}}},
+        {"message", write_message(e.message)},
         {"bulkhead", optional_or_null(e.bulkhead, write_bulkhead)},
         {"breaker", optional_or_null(e.breaker, write_breaker)}};
 }

@@ -5,6 +5,7 @@
 #include <cmath>      // std::pow, std::tanh, std::sqrt, std::isinf, std::floor, std::log2
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 
 namespace cascadelab {
 
@@ -177,13 +178,9 @@ BackoffConfig BackoffConfig::aws_2026(Duration base, Duration max_backoff) {
 
 void BackoffConfig::validate() const {
     constexpr std::string_view s = "backoff";
-    require(base >= Duration::zero(), s, "base", base, "must not be negative");
-    require(cap >= Duration::zero(), s, "cap", cap, "must not be negative (it may be below base: it then caps every delay)");
-    // gRPC allows any multiplier above 0 (a shrinking backoff); 100 keeps the growth readable.
-    require(multiplier > 0.0 && multiplier <= 100.0, s, "multiplier", multiplier, "must be in (0, 100]");
-    require(proportional_low >= 0.0 && proportional_low <= proportional_high, s, "proportional_low", proportional_low,
-            "must be in [0, proportional_high]");
-    require(proportional_high <= 10.0, s, "proportional_high", proportional_high, "must be at most 10");
+    check_ranges(backoff_fields(), *this, s);
+    require(proportional_low <= proportional_high, s, "proportional_low", proportional_low,
+            "must be at most proportional_high");
     if (kind == BackoffKind::AwsLegacy)
         require(base > Duration::zero() && cap >= base, s, "cap", cap, "must be at least base for the AWS legacy formula");
 }

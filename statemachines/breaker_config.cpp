@@ -4,6 +4,7 @@
 #include <algorithm>  // std::min
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 
 namespace cascadelab {
 
@@ -90,52 +91,16 @@ BreakerState CircuitBreakerConfig::observed(BreakerState state, Time now, Time o
 
 void CircuitBreakerConfig::validate() const {
     constexpr std::string_view s = "circuit_breaker";
-    // Common to every model.
-    // Polly names it MinimumThroughput and wants 2 at least: checked below with its name.
-    if (!polly_family(model))
-        require(minimum_number_of_calls >= 1, s, "minimum_number_of_calls", minimum_number_of_calls, "must be at least 1");
-    require(permitted_number_of_calls_in_half_open_state >= 1, s, "permitted_number_of_calls_in_half_open_state",
-            permitted_number_of_calls_in_half_open_state, "must be at least 1");
-    require(wait_in_open_multiplier >= 1.0 && wait_in_open_multiplier <= 100.0, s, "wait_in_open_multiplier",
-            wait_in_open_multiplier, "must be in [1, 100] (1 = a fixed wait)");
-    require(max_wait_in_open_state >= wait_duration_in_open_state, s, "max_wait_in_open_state", max_wait_in_open_state,
-            "must be at least wait_duration_in_open_state");
-    require(wait_per_failure >= Duration::zero(), s, "wait_per_failure", wait_per_failure, "must not be negative");
-    for (std::size_t i = 0; i < wait_steps.size(); ++i) {
-        const WaitStep& w = wait_steps[i];
-        require(w.min_failure_rate >= 0.0 && w.min_failure_rate <= 100.0, s, fmt::format("wait_steps[{}].min_failure_rate", i),
-                w.min_failure_rate, "must be in [0, 100] percent");
-        require(w.wait >= Duration::zero(), s, fmt::format("wait_steps[{}].wait", i), w.wait, "must not be negative");
-        if (i > 0)
-            require(w.min_failure_rate > wait_steps[i - 1].min_failure_rate, s, fmt::format("wait_steps[{}].min_failure_rate", i),
-                    w.min_failure_rate, "must be above the step before it (steps ascend)");
-    }
-    require(max_wait_duration_in_half_open_state >= Duration::zero(), s, "max_wait_duration_in_half_open_state",
-            max_wait_duration_in_half_open_state, "must be zero (off) or positive");
-    require(half_open_retest_interval >= Duration::zero(), s, "half_open_retest_interval", half_open_retest_interval,
-            "must be zero (never) or positive");
-    require(initial_state != BreakerState::HalfOpen, s, "initial_state", name(initial_state),
-            "must be closed, open, forced_open, disabled or metrics_only");
-
+    // The peers' own rules first, by their names (Polly's MinimumThroughput); then the ranges
+    // of single fields (the table) and the rules that relate fields.
     switch (model) {
         case BreakerModel::Resilience4j:
-            // CircuitBreakerConfig.Builder's checks; the window's upper bound is cascadelab's own
-            // (its memory is allocated up front).
-            require(sliding_window_size >= 1, s, "sliding_window_size", sliding_window_size, "must be at least 1");
-            require(sliding_window_size <= 100'000, s, "sliding_window_size", sliding_window_size, "must be at most 100000");
-            require(time_window_bucket > Duration::zero(), s, "time_window_bucket", time_window_bucket, "must be positive");
-            require(failure_rate_threshold > 0.0 && failure_rate_threshold <= 100.0, s, "failure_rate_threshold",
-                    failure_rate_threshold, "must be in (0, 100] percent");
-            require(slow_call_rate_threshold > 0.0 && slow_call_rate_threshold <= 100.0, s, "slow_call_rate_threshold",
-                    slow_call_rate_threshold, "must be in (0, 100] percent");
-            require(slow_call_duration_threshold > Duration::zero(), s, "slow_call_duration_threshold",
-                    slow_call_duration_threshold, "must be positive");
+            // CircuitBreakerConfig.Builder's check beyond the table's.
             require(wait_duration_in_open_state >= Duration::millis(1), s, "wait_duration_in_open_state",
                     wait_duration_in_open_state, "must be at least 1ms (Resilience4j)");
             break;
         case BreakerModel::Polly:
-            // CircuitBreakerStrategyOptions' [Range] attributes.
-            require(failure_ratio >= 0.0 && failure_ratio <= 1.0, s, "failure_ratio", failure_ratio, "must be in [0, 1] (Polly)");
+            // CircuitBreakerStrategyOptions' [Range] attributes, by Polly's names.
             require(minimum_number_of_calls >= 2, s, "minimum_throughput", minimum_number_of_calls, "must be at least 2 (Polly)");
             require(sampling_duration >= Duration::millis(500) && sampling_duration <= kOneDay, s, "sampling_duration",
                     sampling_duration, "must be in [500ms, 1 day] (Polly)");
@@ -144,14 +109,24 @@ void CircuitBreakerConfig::validate() const {
             break;
         case BreakerModel::PollyV7:
             // AdvancedCircuitBreaker's argument checks.
-            require(failure_ratio > 0.0 && failure_ratio <= 1.0, s, "failure_ratio", failure_ratio, "must be in (0, 1] (Polly v7)");
+            require(failure_ratio > 0.0, s, "failure_ratio", failure_ratio, "must be in (0, 1] (Polly v7)");
             require(minimum_number_of_calls >= 2, s, "minimum_throughput", minimum_number_of_calls, "must be at least 2 (Polly v7)");
             require(sampling_duration >= Duration::millis(20), s, "sampling_duration", sampling_duration,
                     "must be at least 20ms, the resolution of the circuit (Polly v7)");
-            require(wait_duration_in_open_state >= Duration::zero(), s, "break_duration", wait_duration_in_open_state,
-                    "must not be negative (Polly v7)");
             break;
     }
+    check_ranges(breaker_fields(), *this, s);
+    for (std::size_t i = 0; i < wait_steps.size(); ++i) {
+        check_ranges(wait_step_fields(), wait_steps[i], fmt::format("{}.wait_steps[{}]", s, i));
+        if (i > 0)
+            require(wait_steps[i].min_failure_rate > wait_steps[i - 1].min_failure_rate, s,
+                    fmt::format("wait_steps[{}].min_failure_rate", i), wait_steps[i].min_failure_rate,
+                    "must be above the step before it (steps ascend)");
+    }
+    require(max_wait_in_open_state >= wait_duration_in_open_state, s, "max_wait_in_open_state", max_wait_in_open_state,
+            "must be at least wait_duration_in_open_state");
+    require(initial_state != BreakerState::HalfOpen, s, "initial_state", name(initial_state),
+            "must be closed, open, forced_open, disabled or metrics_only");
 }
 
 std::string_view name(BreakerModel m) {

@@ -5,6 +5,7 @@
 #include <deque>      // std::deque (FIFO of waiting callers)
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 #include "statemachines/msm_support.hpp"
 
 namespace cascadelab {
@@ -184,14 +185,6 @@ std::string_view name(PermitDecision d) {
     return "?";
 }
 
-void BulkheadConfig::validate() const {
-    constexpr std::string_view s = "bulkhead";
-    // Resilience4j accepts 0 (every call is refused); the upper bound is cascadelab's own.
-    require(max_concurrent_calls <= 1'000'000, s, "max_concurrent_calls", max_concurrent_calls, "must be at most 1000000");
-    require(max_wait_duration >= Duration::zero(), s, "max_wait_duration", max_wait_duration,
-            "must be zero (reject at once), positive, or unbounded");
-    require(max_queue_length >= 1, s, "max_queue_length", max_queue_length,
-            "must be at least 1 (use max_wait_duration = 0 to reject at once)");
-}
+void BulkheadConfig::validate() const { check_ranges(bulkhead_fields(), *this, "bulkhead"); }
 
 }  // namespace cascadelab

@@ -4,6 +4,7 @@
 #include <algorithm>  // std::min
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 #include "statemachines/msm_support.hpp"
 
 namespace cascadelab {
@@ -318,11 +319,7 @@ MessageConfig MessageConfig::sqs(std::uint32_t max_receive_count, Duration visib
 }
 
 void MessageConfig::validate() const {
-    constexpr std::string_view s = "message";
-    require(max_deliveries >= 1, s, "max_deliveries", max_deliveries, "must be at least 1 (it counts the first delivery)");
-    require(visibility_timeout >= Duration::zero() && visibility_timeout <= Duration::seconds(12 * 3600), s,
-            "visibility_timeout", visibility_timeout, "must be in [0, 12h] (SQS)");
-    require(ttl >= Duration::zero(), s, "ttl", ttl, "must be zero (none) or positive");
+    check_ranges(message_fields(), *this, "message");
     redelivery_backoff.validate();
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>  // std::min
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 #include "statemachines/msm_support.hpp"
 
 namespace cascadelab {
@@ -363,15 +364,7 @@ RetryConfig RetryConfig::aws_2026() {
 }
 
 void RetryConfig::validate() const {
-    constexpr std::string_view s = "retry";
-    require(max_attempts >= 1, s, "max_attempts", max_attempts, "must be at least 1 (it counts the first call)");
-    require(max_attempts <= 100, s, "max_attempts", max_attempts, "must be at most 100");
-    require(per_attempt_timeout >= Duration::zero(), s, "per_attempt_timeout", per_attempt_timeout,
-            "must be zero (none) or positive");
-    require(overall_deadline >= Duration::zero(), s, "overall_deadline", overall_deadline,
-            "must be zero (none) or positive");
-    require(throttle_backoff_base >= Duration::zero(), s, "throttle_backoff_base", throttle_backoff_base,
-            "must be zero (the same base) or positive");
+    check_ranges(retry_fields(), *this, "retry");
     backoff.validate();
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>      // std::floor
 
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
 
 namespace cascadelab {
 
@@ -193,18 +194,9 @@ RetryBudgetConfig RetryBudgetConfig::aws_2026() {
 
 void RetryBudgetConfig::validate() const {
     constexpr std::string_view s = "retry_budget";
-    require(max_tokens > 0.0 && max_tokens <= 1000.0, s, "max_tokens", max_tokens, "must be in (0, 1000] (gRPC)");
-    require(token_ratio > 0.0, s, "token_ratio", token_ratio, "must be positive (gRPC)");
-    require(ttl >= Duration::seconds(1) && ttl <= Duration::seconds(60), s, "ttl", ttl, "must be in [1s, 60s] (Finagle)");
-    require(min_retries_per_second >= 0.0 && min_retries_per_second == std::floor(min_retries_per_second) &&
-                min_retries_per_second <= 1e9,
-            s, "min_retries_per_second", min_retries_per_second, "must be a whole number >= 0 (Finagle: an Int)");
-    require(percent_can_retry >= 0.0 && percent_can_retry <= 1000.0, s, "percent_can_retry", percent_can_retry,
-            "must be in [0, 1000] (Finagle; a fraction: 0.2 = 20%)");
-    require(budget_percent >= 0.0 && budget_percent <= 100.0, s, "budget_percent", budget_percent, "must be in [0, 100]");
-    require(retry_cost >= 1, s, "retry_cost", retry_cost, "must be at least 1");
-    require(timeout_cost >= 1, s, "timeout_cost", timeout_cost, "must be at least 1");
-    require(throttle_cost >= 1, s, "throttle_cost", throttle_cost, "must be at least 1");
+    check_ranges(budget_fields(), *this, s);
+    require(min_retries_per_second == std::floor(min_retries_per_second), s, "min_retries_per_second",
+            min_retries_per_second, "must be a whole number (Finagle: an Int)");
 }
 
 std::string_view name(BudgetPolicy p) {

@@ -2,12 +2,17 @@
 // names the field (by its path in the file) and the value.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "model/presets.hpp"
 #include "model/scenario_json.hpp"
 #include "statemachines/config_error.hpp"
+#include "statemachines/config_tables.hpp"
+#include "../statemachines/field_ranges.hpp"
 
 namespace cascadelab {
 namespace {
@@ -119,7 +124,7 @@ const std::vector<Malformed>& malformed() {
          "downstream.base_latency_ms = -8: must not be negative"},
         {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be a whole number in [1, 100000]"},
         {"zero attempts", rpc(R"("rpc": {"retry": {"max_attempts": 0}})"),
-         "rpc.retry.max_attempts = 0: must be a whole number in [1, 100]"},
+         "rpc.retry.max_attempts = 0: must be in [1, 100]"},
         {"string for a number", rpc(R"("rpc": {"retry": {"max_attempts": "4"}})"),
          "rpc.retry.max_attempts = \"4\": must be a whole number in [1, 100]"},
         {"fraction for a count", event(R"("event": {"queue_capacity": 10.5})"),
@@ -132,7 +137,7 @@ const std::vector<Malformed>& malformed() {
         {"negative cap", rpc(R"("rpc": {"retry": {"backoff": {"base_ms": 50, "cap_ms": -10}}})"),
          "rpc.retry.backoff.cap_ms = -10: must not be negative"},
         {"zero failure threshold", rpc(R"("rpc": {"breaker": {"failure_rate_threshold": 0}})"),
-         "rpc.breaker.failure_rate_threshold = 0: must be in (0, 100] percent"},
+         "rpc.breaker.failure_rate_threshold = 0: must be in (0, 100]"},
         {"unknown breaker preset", rpc(R"("rpc": {"breaker": {"preset": "hystrix"}})"),
          "rpc.breaker.preset = \"hystrix\": must be one of resilience4j, polly, polly_v7, tutorial"},
         {"bad unbounded spelling", rpc(R"("rpc": {"bulkhead": {"max_wait_duration_ms": "forever"}})"),
@@ -152,14 +157,14 @@ const std::vector<Malformed>& malformed() {
         {"budget key of another policy", rpc(R"("rpc": {"retry_budget": {"policy": "grpc", "ttl_ms": 1000}})"),
          "rpc.retry_budget.ttl_ms = 1000: unknown key"},
         {"zero deliveries", event(R"("event": {"message": {"max_deliveries": 0}})"),
-         "event.message.max_deliveries = 0: must be a whole number in [1, 1000000]"},
+         "event.message.max_deliveries = 0: must be in [1, 1000000] or \"unlimited\""},
         {"deliveries and delivery limit both", event(R"("event": {"message": {"max_deliveries": 3, "delivery_limit": 2}})"),
          "event.message.delivery_limit = 2: give max_deliveries (counts the first delivery) or delivery_limit "
          "(RabbitMQ: returns), not both"},
         {"unknown overflow", event(R"("event": {"overflow": "drop-tail"})"),
          "event.overflow = \"drop-tail\": must be one of drop_head, reject_publish, reject_publish_dlx"},
         {"visibility beyond SQS's 12 h", event(R"("event": {"message": {"visibility_timeout_ms": 43300000}})"),
-         "event.message.visibility_timeout_ms = 43300s: must be in [0, 12h] (SQS)"},
+         "event.message.visibility_timeout_ms = 43300000: must be in [0, 12h]"},
         {"Polly break below 500 ms", rpc(R"("rpc": {"breaker": {"preset": "polly", "wait_duration_in_open_state_ms": 499}})"),
          "rpc.breaker.wait_duration_in_open_state_ms = 499ms: must be in [500ms, 1 day] (Polly)"},
         {"half-open as initial state", rpc(R"("rpc": {"breaker": {"initial_state": "half_open"}})"),
@@ -175,7 +180,7 @@ const std::vector<Malformed>& malformed() {
         {"fatal fraction above 1", rpc(R"("downstream": {"fatal_fraction": 1.5})"),
          "downstream.fatal_fraction = 1.5: must be in [0, 1]"},
         {"fractional Finagle minimum", rpc(R"("rpc": {"retry_budget": {"policy": "finagle", "min_retries_per_second": 0.5}})"),
-         "rpc.retry_budget.min_retries_per_second = 0.5: must be a whole number >= 0 (Finagle: an Int)"},
+         "rpc.retry_budget.min_retries_per_second = 0.5: must be a whole number (Finagle: an Int)"},
         {"object expected", rpc(R"("downstream": [1, 2])"), "downstream = [1,2]: must be an object"},
         {"empty name", R"({"name": "", "architecture": "rpc", "workload": {"kind": "burst"}})",
          "name = \"\": must not be empty"},
@@ -206,6 +211,55 @@ TEST(ScenarioJson, AnErrorInAnArrayNamesTheScenarioIndex) {
     } catch (const ConfigError& e) {
         EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be a whole number in [1, 100000000]");
     }
+}
+
+
+// The reader checks every field against the same table validate() does: a value just outside a
+// range is refused while reading, naming the key by its path in the file.
+template <class C>
+int expect_file_refuses(std::span<const Field<C>> fields, const C& sample, const nlohmann::json& base,
+                        const std::string& section) {
+    int checked = 0;
+    std::string pointer = section;
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    const nlohmann::json::json_pointer at(pointer.insert(0, 1, '/'));
+    for (const Field<C>& f : fields) {
+        double ignored = 0.0;
+        if (!f.applies_to(sample) || !numeric_value(f, sample, ignored)) continue;
+        for (double v : just_outside(f)) {
+            nlohmann::json doc = base;
+            doc[at][f.key()] = whole(f) ? nlohmann::json(static_cast<std::int64_t>(v)) : nlohmann::json(v);
+            try {
+                scenarios_from_json(doc.dump());
+                ADD_FAILURE() << section << "." << f.key() << " = " << v << " was accepted";
+            } catch (const ConfigError& e) {
+                EXPECT_EQ(e.field(), section + "." + f.key()) << e.what();
+            }
+            ++checked;
+        }
+    }
+    return checked;
+}
+
+TEST(ScenarioJson, TheFileRefusesAValueJustOutsideEachRangeNamingTheKey) {
+    const auto rpc = nlohmann::json::parse(R"({"name": "x", "architecture": "rpc", "workload": {"kind": "burst"},
+        "rpc": {"breaker": {}, "bulkhead": {}, "retry": {"backoff": {}}}})");
+    const auto event = nlohmann::json::parse(R"({"name": "x", "architecture": "event", "workload": {"kind": "burst"},
+        "event": {"message": {}}})");
+    int checked = 0;
+    checked += expect_file_refuses(breaker_fields(), CircuitBreakerConfig::resilience4j(), rpc, "rpc.breaker");
+    const BulkheadConfig bounded_queue{25, Duration::zero(), 10};
+    checked += expect_file_refuses(bulkhead_fields(), bounded_queue, rpc, "rpc.bulkhead");
+    checked += expect_file_refuses(retry_fields(), RetryConfig::tutorial(), rpc, "rpc.retry");
+    checked += expect_file_refuses(backoff_fields(), BackoffConfig::tutorial(), rpc, "rpc.retry.backoff");
+    checked += expect_file_refuses(message_fields(), MessageConfig::tutorial(), event, "event.message");
+    for (const auto& [policy, sample] : {std::pair{"grpc", RetryBudgetConfig::grpc()}, {"finagle", RetryBudgetConfig::finagle()},
+                                         {"envoy", RetryBudgetConfig::envoy()}, {"aws", RetryBudgetConfig::aws_standard()}}) {
+        nlohmann::json doc = rpc;
+        doc["rpc"]["retry_budget"] = {{"policy", policy}};
+        checked += expect_file_refuses(budget_fields(), sample, doc, "rpc.retry_budget");
+    }
+    EXPECT_GE(checked, 40);
 }
 
 }  // namespace

@@ -126,14 +126,14 @@ TEST(BulkheadConfig, RejectsBadValuesNamingFieldAndValue) {
         BulkheadConfig{1'000'001}.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "bulkhead.max_concurrent_calls = 1000001: must be at most 1000000");
+        EXPECT_STREQ(e.what(), "bulkhead.max_concurrent_calls = 1000001: must be in [0, 1000000]");
     }
     EXPECT_NO_THROW(BulkheadConfig{0}.validate());
     try {
         BulkheadConfig{4, Duration::zero() - 1_ms}.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "bulkhead.max_wait_duration = -1ms: must be zero (reject at once), positive, or unbounded");
+        EXPECT_STREQ(e.what(), "bulkhead.max_wait_duration = -1ms: must be zero or positive");
     }
 }
 

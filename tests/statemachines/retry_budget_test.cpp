@@ -193,7 +193,7 @@ TEST(RetryBudgetConfig, RejectsBadValues) {
         c.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "retry_budget.max_tokens = 0: must be in (0, 1000] (gRPC)");
+        EXPECT_STREQ(e.what(), "retry_budget.max_tokens = 0: must be in (0, 1000]");
     }
 }
 
