@@ -1,6 +1,6 @@
 // `cascadelab diagrams --out DIR` writes <Machine>.dot, <Machine>.mmd and, with Graphviz, .svg for
 // every machine and both architectures, README.md (the Mermaid diagrams and the tables, for a
-// code-hosting page) and parameters.md (every machine's parameters, from the field tables);
+// code-hosting page) and parameters.md (every parameter of a scenario file, from the field tables);
 // `--check DIR` compares instead of writing and exits 1 naming the first file that drifted.
 #include "experiments/diagrams_command.hpp"
 
@@ -68,7 +68,8 @@ std::map<std::string, std::string> generate() {
         index += fmt::format("\n## {}\n\n![{}]({}.svg)\n\n```mermaid\n{}```\n", m.name, m.name, m.name, to_mermaid(m));
         table_markdown(m, index);
     }
-    index += "\nThe parameters of every machine, as a scenario file gives them: [parameters.md](parameters.md).\n";
+    index += "\nEvery parameter of a scenario file — its sections and each machine — as the file spells it: "
+             "[parameters.md](parameters.md).\n";
     files["README.md"] = index;
     files["parameters.md"] = parameter_reference_markdown();
     return files;

@@ -46,24 +46,9 @@ void validate_as(const Config& c, const JsonObject& o, const json& j) {
     }
 }
 
-// The names a scenario file gives every enum, shared by the readers and the writers.
-inline const Names<QueueOverflow> kOverflows{{"drop_head", QueueOverflow::DropHead},
-                                      {"reject_publish", QueueOverflow::RejectPublish},
-                                      {"reject_publish_dlx", QueueOverflow::RejectPublishDlx}};
-inline const Names<PushbackPolicy::When> kPushbackWhen{{"never", PushbackPolicy::When::Never},
-                                                {"on_refusal", PushbackPolicy::When::OnRefusal},
-                                                {"on_any_failure", PushbackPolicy::When::OnAnyFailure}};
+// The name a scenario file gives the architecture; the sections' enums are named in their field
+// tables (statemachines/config_tables.hpp, model/scenario_tables.hpp).
 inline const Names<Architecture> kArchitectures{{"rpc", Architecture::Rpc}, {"event", Architecture::Event}};
-inline const Names<BreakerScope> kScopes{{"per_request", BreakerScope::PerRequest}, {"per_attempt", BreakerScope::PerAttempt}};
-inline const Names<TimeoutSemantics> kTimeouts{{"cancel", TimeoutSemantics::Cancel}, {"abandon", TimeoutSemantics::Abandon}};
-inline const Names<WorkloadKind> kWorkloads{{"burst", WorkloadKind::Burst},
-                                     {"poisson", WorkloadKind::Poisson},
-                                     {"step", WorkloadKind::Step},
-                                     {"arrivals", WorkloadKind::Arrivals}};
-inline const Names<FaultKind> kFaults{{"outage", FaultKind::Outage},
-                               {"latency_spike", FaultKind::LatencySpike},
-                               {"capacity_drop", FaultKind::CapacityDrop},
-                               {"error_rate", FaultKind::ErrorRate}};
 
 template <class E>
 std::string_view name_of(E e, Names<E> names) {
@@ -92,6 +77,7 @@ ordered_json field_json(const Field<C>& f, const C& c) {
     if (auto m = std::get_if<double C::*>(&f.member)) return c.**m;
     if (auto m = std::get_if<Duration C::*>(&f.member))
         return !f.special.empty() && c.**m == Duration::max() ? ordered_json(f.special) : ordered_json(ms(c.**m));
+    if (auto m = std::get_if<Time C::*>(&f.member)) return ms((c.**m).since_start());
     if (auto m = std::get_if<bool C::*>(&f.member)) return c.**m;
     return std::get<Choice<C>>(f.member).get(c);
 }
@@ -118,7 +104,7 @@ void read_field(JsonObject& o, const Field<C>& f, C& c) {
     const bool special = !f.special.empty() && v->is_string() && v->get_ref<const std::string&>() == f.special;
     const std::string or_special = f.special.empty() ? "" : fmt::format(" or \"{}\"", f.special);
     // A type error names the range too when it has two ends: "must be a whole number in [1, 100]".
-    const std::string range = describe(f.range, f.is_duration());
+    const std::string range = describe(f.range, f.in_millis());
     const std::string typed_range = range.starts_with("in ") ? " " + range : "";
     auto in_range = [&](double x) {
         if (!f.range.contains(x)) o.fail(key, *v, "must be " + range + or_special);
@@ -146,6 +132,9 @@ void read_field(JsonObject& o, const Field<C>& f, C& c) {
     } else if (auto dur = std::get_if<Duration C::*>(&f.member)) {
         o.millis(key, c.**dur, !f.special.empty());
         if (c.**dur != Duration::max()) in_range(static_cast<double>((c.**dur).us()) / 1e3);
+    } else if (auto at = std::get_if<Time C::*>(&f.member)) {
+        o.time(key, c.**at);
+        in_range(static_cast<double>((c.**at).since_start().us()) / 1e3);
     } else if (auto flag = std::get_if<bool C::*>(&f.member)) {
         o.boolean(key, c.**flag);
     } else {

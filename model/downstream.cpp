@@ -3,6 +3,7 @@
 #include <algorithm>  // std::max, std::min
 #include <cmath>      // std::llround
 
+#include "model/scenario_tables.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -19,22 +20,10 @@ std::string_view name(PushbackPolicy::When w) {
 }
 
 void DownstreamConfig::validate() const {
-    constexpr std::string_view s = "downstream";
-    require(base_latency >= Duration::zero(), s, "base_latency", base_latency, "must not be negative");
-    require(jitter >= Duration::zero(), s, "jitter", jitter, "must not be negative");
-    require(failure_probability >= 0.0 && failure_probability <= 1.0, s, "failure_probability", failure_probability,
-            "must be in [0, 1]");
-    require(knee_in_flight >= 1.0, s, "knee_in_flight", knee_in_flight, "must be at least 1");
-    require(min_load_factor >= 0.0 && min_load_factor <= 1.0, s, "min_load_factor", min_load_factor,
-            "must be in [0, 1]");
-    require(latency_per_load >= Duration::zero(), s, "latency_per_load", latency_per_load, "must not be negative");
-    require(failure_per_load >= 0.0, s, "failure_per_load", failure_per_load, "must not be negative");
-    require(failure_cap >= 0.0 && failure_cap <= 1.0, s, "failure_cap", failure_cap, "must be in [0, 1]");
-    require(refusal_latency >= Duration::zero(), s, "refusal_latency", refusal_latency, "must not be negative");
-    require(fatal_fraction >= 0.0 && fatal_fraction <= 1.0, s, "fatal_fraction", fatal_fraction, "must be in [0, 1]");
-    require(pushback.advice.kind != Pushback::Kind::None, s, "pushback.advice", "none",
+    check_ranges(downstream_fields(), *this, "downstream");
+    require(pushback.advice.kind != Pushback::Kind::None, "downstream", "pushback.advice", "none",
             "must be a delay or stop (use when = never for no pushback)");
-    require(pushback.advice.after >= Duration::zero(), s, "pushback.after", pushback.advice.after,
+    require(pushback.advice.after >= Duration::zero(), "downstream", "pushback.after", pushback.advice.after,
             "must not be negative");
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>  // std::max
 #include <string>     // std::string
 
+#include "model/scenario_tables.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -42,21 +43,7 @@ Time FaultSchedule::last_end() const {
 void FaultSchedule::validate() const {
     for (std::size_t i = 0; i < windows_.size(); ++i) {
         const FaultWindow& w = windows_[i];
-        const std::string s = fmt::format("faults[{}]", i);
-        require(w.start >= Time{}, s, "start", w.start, "must not be negative");
-        require(w.length > Duration::zero(), s, "length", w.length, "must be positive");
-        switch (w.kind) {
-            case FaultKind::Outage: break;
-            case FaultKind::LatencySpike:
-                require(w.strength >= 1.0 && w.strength <= 1000.0, s, "factor", w.strength, "must be in [1, 1000]");
-                break;
-            case FaultKind::CapacityDrop:
-                require(w.strength > 0.0 && w.strength <= 1.0, s, "factor", w.strength, "must be in (0, 1]");
-                break;
-            case FaultKind::ErrorRate:
-                require(w.strength >= 0.0 && w.strength <= 1.0, s, "probability", w.strength, "must be in [0, 1]");
-                break;
-        }
+        check_ranges(fault_fields(), w, fmt::format("faults[{}]", i));
     }
 }
 

@@ -1,5 +1,6 @@
 #include "model/scenario.hpp"
 
+#include "model/scenario_tables.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -10,7 +11,7 @@ std::string_view name(BreakerScope s) { return s == BreakerScope::PerRequest ? "
 void Scenario::validate() const {
     require(!name.empty(), "scenario", "name", "\"\"", "must not be empty");
     require(horizon >= Duration::zero(), "scenario", "horizon", horizon, "must not be negative");
-    require(metrics.window > Duration::zero(), "metrics", "window", metrics.window, "must be positive");
+    check_ranges(metrics_fields(), metrics, "metrics");
     workload.validate();
     downstream.validate();
     faults.validate();
@@ -35,14 +36,7 @@ void Scenario::validate() const {
         for (std::size_t i = 0; i <= inner_stages.size(); ++i) {
             const EventConfig& e = i == 0 ? event : inner_stages[i - 1];
             const std::string s = i == 0 ? std::string{"event"} : fmt::format("inner_stages[{}]", i - 1);
-            require(e.queue_capacity >= 1, s, "queue_capacity", e.queue_capacity, "must be at least 1");
-            require(e.consumers >= 1 && e.consumers <= 100'000, s, "consumers", e.consumers, "must be in [1, 100000]");
-            require(e.attempt_timeout >= Duration::zero(), s, "attempt_timeout", e.attempt_timeout,
-                    "must not be negative");
-            require(e.publish_latency >= Duration::zero(), s, "publish_latency", e.publish_latency,
-                    "must not be negative");
-            require(e.delivery_latency >= Duration::zero(), s, "delivery_latency", e.delivery_latency,
-                    "must not be negative");
+            check_ranges(event_fields(), e, s);
             e.consumer.validate();
             e.message.validate();
             if (e.bulkhead) e.bulkhead->validate();

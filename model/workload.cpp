@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "model/scenario_tables.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab {
@@ -60,32 +61,17 @@ Time WorkloadConfig::expected_end() const {
 
 void WorkloadConfig::validate() const {
     constexpr std::string_view s = "workload";
-    require(start >= Time{}, s, "start", start, "must not be negative");
+    check_ranges(workload_fields(), *this, s);
     switch (kind) {
         case WorkloadKind::Burst: {
-            require(burst_size >= 1, s, "burst_size", burst_size, "must be at least 1");
-            require(bursts >= 1, s, "bursts", bursts, "must be at least 1");
             std::uint64_t total = 0;
             require(!__builtin_mul_overflow(burst_size, bursts, &total) && total <= kMaxRequests, s, "bursts", bursts,
                     "burst_size * bursts must be at most 1e8");
-            require(gap >= Duration::zero(), s, "gap", gap, "must not be negative");
             require(bursts == 1 || gap > Duration::zero(), s, "gap", gap, "must be positive when bursts > 1");
-            require(spread >= Duration::zero(), s, "spread", spread, "must not be negative");
             break;
         }
-        case WorkloadKind::Poisson:
-            require(rate_per_second >= kMinRate && rate_per_second <= kMaxRate, s, "rate_per_second", rate_per_second,
-                    "must be in [1e-06, 1e+07]");
-            require(requests >= 1 && requests <= kMaxRequests, s, "requests", requests, "must be in [1, 1e8]");
-            break;
+        case WorkloadKind::Poisson: break;
         case WorkloadKind::Step:
-            require(base_rate_per_second >= kMinRate && base_rate_per_second <= kMaxRate, s, "base_rate_per_second",
-                    base_rate_per_second, "must be in [1e-06, 1e+07]");
-            require(spike_rate_per_second >= kMinRate && spike_rate_per_second <= kMaxRate, s, "spike_rate_per_second",
-                    spike_rate_per_second, "must be in [1e-06, 1e+07]");
-            require(spike_start >= Time{}, s, "spike_start", spike_start, "must not be negative");
-            require(spike_length > Duration::zero(), s, "spike_length", spike_length, "must be positive");
-            require(duration > Duration::zero(), s, "duration", duration, "must be positive");
             require(spike_start + spike_length <= Time::at(duration), s, "spike_length", spike_length,
                     "the spike must end within the duration");
             require(expected_requests() <= kMaxRequests, s, "duration", duration,

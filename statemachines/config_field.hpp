@@ -61,9 +61,10 @@ struct Choice {
 
 template <class C>
 struct Field {
-    using Member = std::variant<std::uint32_t C::*, std::uint64_t C::*, double C::*, Duration C::*, bool C::*, Choice<C>>;
+    using Member = std::variant<std::uint32_t C::*, std::uint64_t C::*, double C::*, Duration C::*, Time C::*, bool C::*,
+                                Choice<C>>;
 
-    std::string_view name;  // the config's name; a file adds "_ms" to a duration's (key())
+    std::string_view name;  // the config's name; a file adds "_ms" to a duration's or an instant's (key())
     Member member;
     Range range = {};
     std::string_view unit = {};  // for the docs: "%", "calls", "fraction"...; durations are ms
@@ -75,8 +76,11 @@ struct Field {
     // nullptr: always. A file may give a field only where it applies.
     bool (*applies)(const C&) = nullptr;
 
-    constexpr bool is_duration() const { return std::holds_alternative<Duration C::*>(member); }
-    std::string key() const { return is_duration() ? fmt::format("{}_ms", name) : std::string{name}; }
+    // A duration, or an instant of virtual time (since the start of the run): given in milliseconds.
+    constexpr bool in_millis() const {
+        return std::holds_alternative<Duration C::*>(member) || std::holds_alternative<Time C::*>(member);
+    }
+    std::string key() const { return in_millis() ? fmt::format("{}_ms", name) : std::string{name}; }
     bool applies_to(const C& c) const { return applies == nullptr || applies(c); }
 };
 
@@ -113,7 +117,7 @@ constexpr auto choice() {
         }};
 }
 
-// The field's value as a number in its unit (ms for a duration); false for a flag, a choice or
+// The field's value as a number in its unit (ms for a duration or an instant); false for a flag, a choice or
 // the special value.
 template <class C>
 bool numeric_value(const Field<C>& f, const C& c, double& out) {
@@ -131,6 +135,10 @@ bool numeric_value(const Field<C>& f, const C& c, double& out) {
         out = static_cast<double>((c.**m).us()) / 1e3;
         return true;
     }
+    if (auto m = std::get_if<Time C::*>(&f.member)) {
+        out = static_cast<double>((c.**m).since_start().us()) / 1e3;
+        return true;
+    }
     return false;  // a flag or a choice
 }
 
@@ -138,6 +146,7 @@ bool numeric_value(const Field<C>& f, const C& c, double& out) {
 template <class C>
 std::string shown_value(const Field<C>& f, const C& c) {
     if (auto m = std::get_if<Duration C::*>(&f.member)) return to_string(c.**m);
+    if (auto m = std::get_if<Time C::*>(&f.member)) return to_string(c.**m);
     if (auto m = std::get_if<double C::*>(&f.member)) return fmt::format("{}", c.**m);
     if (auto m = std::get_if<std::uint32_t C::*>(&f.member)) return fmt::format("{}", c.**m);
     if (auto m = std::get_if<std::uint64_t C::*>(&f.member)) return fmt::format("{}", c.**m);
@@ -146,14 +155,15 @@ std::string shown_value(const Field<C>& f, const C& c) {
 }
 
 // Throws ConfigError "section.name = value: must be ..." for the first field out of its range.
-// Every field is checked, also one that does not apply: its value is still the config's.
+// Only the fields that apply are checked: a field of another kind means nothing to this config,
+// and kinds may share a member under different ranges (a fault window's factor).
 template <class C>
 void check_ranges(std::span<const Field<C>> fields, const C& c, std::string_view section) {
     for (const Field<C>& f : fields) {
         double v = 0.0;
-        if (numeric_value(f, c, v) && !f.range.contains(v))
+        if (f.applies_to(c) && numeric_value(f, c, v) && !f.range.contains(v))
             throw ConfigError(fmt::format("{}.{}", section, f.name), shown_value(f, c),
-                              "must be " + describe(f.range, f.is_duration()));
+                              "must be " + describe(f.range, f.in_millis()));
     }
 }
 

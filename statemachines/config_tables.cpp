@@ -212,6 +212,12 @@ constexpr Field<M> kMessage[] = {
     {"requeue", choice<&M::requeue_position, kRequeue>(), {}, "", "", "where a requeued message goes: `back` or `near_head`"},
 };
 
+using Co = ConsumerConfig;
+constexpr Field<Co> kConsumer[] = {
+    {"processing_timeout", &Co::processing_timeout, kSpan, "", "visibility timeout (SQS)",
+     "0 = none; a message held longer is given up and its processing counts as failed"},
+};
+
 }  // namespace
 
 std::span<const Field<CircuitBreakerConfig>> breaker_fields() { return kBreaker; }
@@ -223,5 +229,6 @@ std::span<const Field<RetryConfig>> retry_fields() { return kRetry; }
 std::span<const Field<OutcomeSet>> outcome_set_fields() { return kOutcomeSet; }
 std::span<const Field<RetryBudgetConfig>> budget_fields() { return kBudget; }
 std::span<const Field<MessageConfig>> message_fields() { return kMessage; }
+std::span<const Field<ConsumerConfig>> consumer_fields() { return kConsumer; }
 
 }  // namespace cascadelab

@@ -13,6 +13,7 @@
 #include "statemachines/breaker_config.hpp"
 #include "statemachines/bulkhead.hpp"
 #include "statemachines/config_field.hpp"
+#include "statemachines/consumer.hpp"
 #include "statemachines/message.hpp"
 #include "statemachines/outcome.hpp"
 #include "statemachines/retry.hpp"
@@ -33,6 +34,7 @@ std::span<const Field<RetryConfig>> retry_fields();
 std::span<const Field<OutcomeSet>> outcome_set_fields();  // retry_on, requeue_on
 std::span<const Field<RetryBudgetConfig>> budget_fields();
 std::span<const Field<MessageConfig>> message_fields();
+std::span<const Field<ConsumerConfig>> consumer_fields();
 
 // The names a file gives the machines' enums.
 inline constexpr std::array<Option<BudgetPolicy>, 4> kBudgetPolicyNames{{{"grpc", BudgetPolicy::GrpcThrottle},

@@ -1,6 +1,8 @@
 // One consumer as a Boost.MSM machine. The transition table comes first.
 #include "statemachines/consumer.hpp"
 
+#include "statemachines/config_tables.hpp"
+
 #include "statemachines/config_error.hpp"
 #include "statemachines/msm_support.hpp"
 
@@ -143,9 +145,6 @@ std::string_view name(ConsumerState s) {
     return "?";
 }
 
-void ConsumerConfig::validate() const {
-    require(processing_timeout >= Duration::zero(), "consumer", "processing_timeout", processing_timeout,
-            "must be zero (none) or positive");
-}
+void ConsumerConfig::validate() const { check_ranges(consumer_fields(), *this, "consumer"); }
 
 }  // namespace cascadelab

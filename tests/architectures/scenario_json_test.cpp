@@ -10,6 +10,7 @@
 
 #include "model/presets.hpp"
 #include "model/scenario_json.hpp"
+#include "model/scenario_tables.hpp"
 #include "statemachines/config_error.hpp"
 #include "statemachines/config_tables.hpp"
 #include "../statemachines/field_ranges.hpp"
@@ -122,7 +123,7 @@ const std::vector<Malformed>& malformed() {
          "downstream.failure_probability = 1.5: must be in [0, 1]"},
         {"negative latency", rpc(R"("downstream": {"base_latency_ms": -8})"),
          "downstream.base_latency_ms = -8: must not be negative"},
-        {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be a whole number in [1, 100000]"},
+        {"zero consumers", event(R"("event": {"consumers": 0})"), "event.consumers = 0: must be in [1, 100000]"},
         {"zero attempts", rpc(R"("rpc": {"retry": {"max_attempts": 0}})"),
          "rpc.retry.max_attempts = 0: must be in [1, 100]"},
         {"string for a number", rpc(R"("rpc": {"retry": {"max_attempts": "4"}})"),
@@ -147,7 +148,7 @@ const std::vector<Malformed>& malformed() {
         {"key of another workload", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "burst", "rate_per_s": 5}})",
          "workload.rate_per_s = 5: unknown key"},
         {"zero rate", R"({"name": "t", "architecture": "rpc", "workload": {"kind": "poisson", "rate_per_s": 0}})",
-         "workload.rate_per_s = 0: must be in [1e-06, 1e+07]"},
+         "workload.rate_per_s = 0: must be in [1e-06, 10000000]"},
         {"fault without kind", rpc(R"("faults": [{"start_ms": 0, "length_ms": 10}])"),
          "faults[0].kind = null: is required: outage, latency_spike, capacity_drop or error_rate"},
         {"spike factor below 1", rpc(R"("faults": [{"kind": "outage", "length_ms": 5}, {"kind": "latency_spike", "length_ms": 5, "factor": 0.5}])"),
@@ -209,7 +210,7 @@ TEST(ScenarioJson, AnErrorInAnArrayNamesTheScenarioIndex) {
                                 {"name": "b", "architecture": "rpc", "workload": {"kind": "burst", "bursts": 0}}])");
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be a whole number in [1, 100000000]");
+        EXPECT_STREQ(e.what(), "[1].workload.bursts = 0: must be in [1, 100000000]");
     }
 }
 
@@ -220,12 +221,13 @@ template <class C>
 int expect_file_refuses(std::span<const Field<C>> fields, const C& sample, const nlohmann::json& base,
                         const std::string& section) {
     int checked = 0;
-    std::string pointer = section;
+    std::string pointer = "/" + section;  // "faults[0].x" is /faults/0/x
     std::replace(pointer.begin(), pointer.end(), '.', '/');
-    const nlohmann::json::json_pointer at(pointer.insert(0, 1, '/'));
+    std::replace(pointer.begin(), pointer.end(), '[', '/');
+    std::erase(pointer, ']');
+    const nlohmann::json::json_pointer at(pointer);
     for (const Field<C>& f : fields) {
-        double ignored = 0.0;
-        if (!f.applies_to(sample) || !numeric_value(f, sample, ignored)) continue;
+        if (!f.applies_to(sample) || !is_number(f)) continue;
         for (double v : just_outside(f)) {
             nlohmann::json doc = base;
             doc[at][f.key()] = whole(f) ? nlohmann::json(static_cast<std::int64_t>(v)) : nlohmann::json(v);
@@ -260,6 +262,30 @@ TEST(ScenarioJson, TheFileRefusesAValueJustOutsideEachRangeNamingTheKey) {
         checked += expect_file_refuses(budget_fields(), sample, doc, "rpc.retry_budget");
     }
     EXPECT_GE(checked, 40);
+}
+
+TEST(ScenarioJson, TheScenarioSectionsRefuseAValueJustOutsideEachRange) {
+    const auto event = nlohmann::json::parse(R"({"name": "x", "architecture": "event", "workload": {"kind": "burst"}})");
+    int checked = 0;
+    for (WorkloadKind kind : {WorkloadKind::Burst, WorkloadKind::Poisson, WorkloadKind::Step}) {
+        WorkloadConfig sample;
+        sample.kind = kind;
+        nlohmann::json doc = event;
+        doc["workload"]["kind"] = std::string{name(kind)};
+        checked += expect_file_refuses(workload_fields(), sample, doc, "workload");
+    }
+    checked += expect_file_refuses(downstream_fields(), DownstreamConfig::tutorial(), event, "downstream");
+    checked += expect_file_refuses(event_fields(), EventConfig{}, event, "event");
+    checked += expect_file_refuses(consumer_fields(), ConsumerConfig{}, event, "event");
+    checked += expect_file_refuses(metrics_fields(), MetricsConfig{}, event, "metrics");
+    for (FaultKind kind : {FaultKind::LatencySpike, FaultKind::CapacityDrop, FaultKind::ErrorRate}) {
+        const FaultWindow sample{kind, Time{}, Duration::millis(10), 0.5};
+        nlohmann::json doc = event;
+        doc["faults"] = {{{"kind", std::string{name(kind)}}, {"length_ms", 10}, {"probability", 0.5}}};
+        if (kind != FaultKind::ErrorRate) doc["faults"][0].erase("probability");
+        checked += expect_file_refuses(fault_fields(), sample, doc, "faults[0]");
+    }
+    EXPECT_GE(checked, 40);  // every finite end of the workload, service, stage, metrics and fault tables
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ template <class C, class Validate>
 int expect_refused_outside(std::span<const Field<C>> fields, const C& valid, const std::string& section, Validate validate) {
     int checked = 0;
     for (const Field<C>& f : fields) {
-        if (!is_number(f)) continue;
+        if (!is_number(f) || !f.applies_to(valid)) continue;
         for (double v : just_outside(f)) {
             C c = valid;
             set_number(f, c, v);
@@ -62,7 +62,9 @@ TEST(ConfigTables, ValidateRefusesAValueJustOutsideEachRangeNamingTheField) {
     checked += expect_refused_outside(bulkhead_fields(), bounded_queue, "bulkhead", own);
     checked += expect_refused_outside(backoff_fields(), BackoffConfig::tutorial(), "backoff", own);
     checked += expect_refused_outside(retry_fields(), RetryConfig::tutorial(), "retry", own);
-    checked += expect_refused_outside(budget_fields(), RetryBudgetConfig::grpc(), "retry_budget", own);
+    for (const RetryBudgetConfig& b : {RetryBudgetConfig::grpc(), RetryBudgetConfig::finagle(), RetryBudgetConfig::envoy(),
+                                       RetryBudgetConfig::aws_standard()})
+        checked += expect_refused_outside(budget_fields(), b, "retry_budget", own);
     checked += expect_refused_outside(message_fields(), MessageConfig::tutorial(), "message", own);
     // A wait step is checked by its breaker, under the step's index.
     const WaitStep step{50.0, Duration::seconds(1)};

@@ -60,7 +60,7 @@ TEST(ConsumerConfig, RejectsBadValues) {
         ConsumerConfig{Duration::zero() - 1_ms}.validate();
         FAIL();
     } catch (const ConfigError& e) {
-        EXPECT_STREQ(e.what(), "consumer.processing_timeout = -1ms: must be zero (none) or positive");
+        EXPECT_STREQ(e.what(), "consumer.processing_timeout = -1ms: must be zero or positive");
     }
 }
 
