@@ -17,6 +17,9 @@
 #include "properties/generators.hpp"
 #include "properties/hunt.hpp"
 #include "properties/replay_file.hpp"
+#include "properties/seed_verdict.hpp"
+#include "properties/statistical_check.hpp"
+#include "properties/statistics.hpp"
 #include "properties/timeline.hpp"
 #include "statemachines/config_error.hpp"
 
@@ -42,6 +45,19 @@ struct HuntArgs {
     std::optional<std::string> reproduce;
     std::string background = "400";
     std::string around = "1000";
+    // Verdicts over seeds (properties/statistics.hpp).
+    std::string confidence = "0.9";
+    std::string indifference = "0.05";
+    std::string alpha = "0.05";
+    std::string beta = "0.05";
+    std::string max_seeds = "200";
+    std::string seeds = "20";
+    std::string threads = "0";
+    bool fragile = false;
+    bool report_fragile = false;
+    bool check = false;
+    std::string epsilon = "0.01";
+    std::string delta = "0.05";
     BudgetArgs budget;
 };
 
@@ -51,7 +67,43 @@ struct HuntPlan {
     HuntOptions options;
     Duration around;
     std::string out;
+    bool report_fragile = false;
+    std::optional<CheckOptions> check;  // hunt --check: a statistical statement instead of a search
 };
+
+// --confidence, --indifference, --alpha, --beta, --max-seeds, --seeds, --threads, --fragile.
+void read_seed_options(const HuntArgs& a, HuntPlan& p) {
+    SprtOptions t;
+    t.threshold = parse_number("--confidence", a.confidence, 0, 1, /*lo_open=*/true);
+    t.indifference = parse_number("--indifference", a.indifference, 0, 1, /*lo_open=*/true);
+    t.alpha = parse_number("--alpha", a.alpha, 0, 1, /*lo_open=*/true);
+    t.beta = parse_number("--beta", a.beta, 0, 1, /*lo_open=*/true);
+    t.max_runs = parse_whole("--max-seeds", a.max_seeds, 1, 100'000);
+    try {
+        t.validate();
+    } catch (const ConfigError& e) {
+        throw BadInput(e.what());
+    }
+    if (a.fragile && a.report_fragile) throw BadInput("--fragile and --report-fragile: give one (--fragile already shrinks by one seed)");
+    p.options.robust = a.fragile ? std::nullopt : std::optional{t};
+    p.options.estimate_seeds = parse_whole("--seeds", a.seeds, 1, 100'000);
+    p.options.threads = static_cast<unsigned>(parse_whole("--threads", a.threads, 0, 1024));
+    p.report_fragile = a.report_fragile;
+    if (a.check) {
+        CheckOptions c;
+        c.epsilon = parse_number("--epsilon", a.epsilon, 1e-4, 1, /*lo_open=*/false);
+        c.delta = parse_number("--delta", a.delta, 1e-9, 1, /*lo_open=*/false);
+        try {
+            c.validate();
+        } catch (const ConfigError& e) {
+            throw BadInput(e.what());
+        }
+        c.rapidcheck_seed = p.options.seed;
+        c.max_size = p.options.max_size;
+        c.threads = p.options.threads;
+        p.check = c;
+    }
+}
 
 HuntPlan validate(const HuntArgs& a) {
     if (a.property.empty()) throw BadInput("--property is required (cascadelab hunt --list names them)");
@@ -68,6 +120,7 @@ HuntPlan validate(const HuntArgs& a) {
     p.setup.background_rate_per_s =
         parse_number("--background", a.background, 0, kMaxBackgroundRate, /*lo_open=*/true);
     p.around = around_from(a.around);
+    read_seed_options(a, p);
     if (const std::string* reproduce = given("--reproduce", a.reproduce)) {
         check_one_line("--reproduce", *reproduce, 4096);
         if (!is_reproduce_string(*reproduce))
@@ -88,8 +141,10 @@ HuntPlan validate(const HuntArgs& a) {
     // The largest schedule the hunt can draw, once per case (shrinking adds more).
     const std::uint64_t bursts = std::uint64_t{gen::kMaxBursts} * p.setup.max_burst_size;
     const ResourceEstimate e = estimate_hunt_run(p.setup, bursts);
-    check_fits(p.setup.scenario, e, p.setup.budget, static_cast<std::uint64_t>(p.options.cases),
-               fmt::format("hunt: {} cases of up to {} requests each (--background {}, {} bursts of {})", p.options.cases,
+    const std::uint64_t cases = p.check ? zero_failure_runs(p.check->epsilon, p.check->delta)
+                                        : static_cast<std::uint64_t>(p.options.cases);
+    check_fits(p.setup.scenario, e, p.setup.budget, cases,
+               fmt::format("hunt: {} cases of up to {} requests each (--background {}, {} bursts of {})", cases,
                            e.requests, a.background, gen::kMaxBursts, p.setup.max_burst_size));
     // The replay file: --out, or a name made from the scenario's (a label, never a path) in the
     // current folder.
@@ -106,47 +161,114 @@ void print_verdict(const std::string& property, const Schedule& schedule, const 
     fmt::print("verdict:   {}\n", v ? "VIOLATED — " + describe(*v) : std::string{"holds"});
 }
 
+// "counted as failing when Wald's test says P(violation) ≥ 0.9 (± 0.05, α = β = 0.05, ≤ 200 seeds)".
+std::string describe_test(const std::optional<SprtOptions>& t) {
+    if (!t) return "counted as failing when it breaks the property under the scenario's seed (--fragile)";
+    return fmt::format("counted as failing when Wald's test says P(violation) ≥ {:g} (± {:g}, α = {:g}, β = {:g}, at most "
+                       "{} seeds)",
+                       t->threshold, t->indifference, t->alpha, t->beta, t->max_runs);
+}
+
+std::string describe_seeds(const SeedEstimate& e) {
+    return fmt::format("{}, seeds {}–{}", describe_estimate(e.violations, e.runs), e.first_seed, e.first_seed + e.runs - 1);
+}
+
+void print_found(const HuntPlan& p, const HuntResult& r) {
+    fmt::print("hunt: {} VIOLATED on {} after {} case{}; shrunk in {} steps ({} simulations)\n", p.property,
+               p.setup.scenario.name, r.cases, r.cases == 1 ? "" : "s", r.shrinks, r.runs);
+    fmt::print("first failing schedule:  {}\n", describe(r.first));
+    fmt::print("minimal schedule:        {}\n", describe(r.minimal));
+    fmt::print("P(violation):            {}\n", describe_seeds(r.estimate));
+    fmt::print("while shrinking:         {}\n", describe_test(p.options.robust));
+}
+
+// The smallest schedule that breaks the property under the scenario's seed alone, and how rarely
+// it does: what a one-seed hunt would have reported.
+void print_fragile(HuntPlan p) {
+    p.options.robust = std::nullopt;
+    p.options.progress = nullptr;
+    const HuntResult f = hunt(p.property, p.setup, p.options);
+    if (!f.found) {
+        fmt::print("knife-edge minimum:      none (no case broke the property under seed {})\n", p.setup.scenario.seed);
+        return;
+    }
+    fmt::print("knife-edge minimum:      {}\n", describe(f.minimal));
+    fmt::print("P(violation):            {}\n", describe_seeds(f.estimate));
+}
+
 int execute(HuntPlan p) {
     const auto started = std::chrono::steady_clock::now();
-    {
-        ProgressLine progress("hunt");
-        int cases_done = 0;
-        p.setup.run_progress = [&](const RunProgress& r) {
-            progress.update(static_cast<double>(cases_done) / p.options.cases,
-                            fmt::format("{} on {}: case {} of {}, {}", p.property, p.setup.scenario.name, cases_done + 1,
-                                        p.options.cases, describe_progress(r)));
-        };
-        p.options.progress = [&](int cases, int shrinks) {
-            cases_done = cases;
-            if (shrinks == 0)
-                progress.update(static_cast<double>(cases) / p.options.cases,
-                                fmt::format("{} on {}: case {} of {}", p.property, p.setup.scenario.name, cases, p.options.cases));
-            else
-                progress.update(-1, fmt::format("{} on {}: shrinking, {} steps", p.property, p.setup.scenario.name, shrinks));
-        };
-        const HuntResult r = hunt(p.property, p.setup, p.options);
-        p.options.progress = nullptr;
-        p.setup.run_progress = nullptr;
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        // Wall time goes to stderr: stdout is a pure function of the arguments.
-        std::fprintf(stderr, "%shunt: %d simulations in %.2f s\n", progress.shown() ? "\n" : "", r.runs, seconds);
-        if (!r.found) {
-            fmt::print("hunt: {} held on {} for {} cases (RapidCheck seed {})\n", p.property, p.setup.scenario.name,
-                       r.cases, p.options.seed);
-            return kExitOk;
-        }
-        fmt::print("hunt: {} VIOLATED on {} after {} case{}; shrunk in {} steps ({} simulations)\n", p.property,
-                   p.setup.scenario.name, r.cases, r.cases == 1 ? "" : "s", r.shrinks, r.runs);
-        fmt::print("first failing schedule:  {}\n", describe(r.first));
-        fmt::print("minimal schedule:        {}\n\n", describe(r.minimal));
-        print_verdict(p.property, r.minimal, r.violation);
-        fmt::print("\n{}", record_run(p.property, p.setup, r.minimal, r.violation, p.around).timeline);
-        write_atomically("--out", p.out,
-                         write_replay(ReplayFile{p.property, p.setup, r.minimal, r.violation, p.options.seed, r.reproduce}));
-        fmt::print("\nreplay file: {}  (cascadelab replay {})\n", p.out, p.out);
-        fmt::print("RapidCheck:  seed {}, reproduce \"{}\"\n", p.options.seed, r.reproduce);
-        return kExitFound;
+    ProgressLine progress("hunt");
+    int cases_done = 0;
+    p.setup.run_progress = [&](const RunProgress& r) {
+        progress.update(static_cast<double>(cases_done) / p.options.cases,
+                        fmt::format("{} on {}: case {} of {}, {}", p.property, p.setup.scenario.name, cases_done + 1,
+                                    p.options.cases, describe_progress(r)));
+    };
+    p.options.progress = [&](int cases, int shrinks) {
+        cases_done = cases;
+        if (shrinks == 0)
+            progress.update(static_cast<double>(cases) / p.options.cases,
+                            fmt::format("{} on {}: case {} of {}", p.property, p.setup.scenario.name, cases, p.options.cases));
+        else
+            progress.update(-1, fmt::format("{} on {}: shrinking, {} steps", p.property, p.setup.scenario.name, shrinks));
+    };
+    const HuntResult r = hunt(p.property, p.setup, p.options);
+    p.options.progress = nullptr;
+    p.setup.run_progress = nullptr;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    // Wall time goes to stderr: stdout is a pure function of the arguments.
+    std::fprintf(stderr, "%shunt: %llu simulations in %.2f s\n", progress.shown() ? "\n" : "",
+                 static_cast<unsigned long long>(r.runs), seconds);
+    if (!r.found) {
+        fmt::print("hunt: {} held on {} for {} cases (RapidCheck seed {}; {})\n", p.property, p.setup.scenario.name,
+                   r.cases, p.options.seed, describe_test(p.options.robust));
+        if (p.report_fragile) print_fragile(p);
+        return kExitOk;
     }
+    print_found(p, r);
+    if (p.report_fragile) print_fragile(p);
+    fmt::print("\n");
+    print_verdict(p.property, r.minimal, r.violation);
+    fmt::print("\n{}", record_run(p.property, p.setup, r.minimal, r.violation, p.around).timeline);
+    write_atomically("--out", p.out,
+                     write_replay(ReplayFile{p.property, p.setup, r.minimal, r.violation, p.options.seed, r.reproduce,
+                                             r.estimate, p.options.robust}));
+    fmt::print("\nreplay file: {}  (cascadelab replay {})\n", p.out, p.out);
+    fmt::print("RapidCheck:  seed {}, reproduce \"{}\"\n", p.options.seed, r.reproduce);
+    return kExitFound;
+}
+
+// hunt --check: the ε/δ statement, or the first violating sample as a replay file.
+int execute_check(HuntPlan p) {
+    const auto started = std::chrono::steady_clock::now();
+    const CheckOptions& c = *p.check;
+    const CheckResult r = check_statistically(p.property, p.setup, c);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "hunt --check: %llu simulations in %.2f s\n", static_cast<unsigned long long>(r.simulations),
+                 seconds);
+    const std::uint64_t first = p.setup.scenario.seed;
+    fmt::print("check: {} on {}, schedules from the hunt's generator (RapidCheck seed {}), seeds {}–{}\n", p.property,
+               p.setup.scenario.name, c.rapidcheck_seed, first, first + r.runs - 1);
+    fmt::print("runs: {}, violations: {}; P(violation) ≤ {:.4f} with confidence {:g} (Clopper–Pearson)\n", r.runs,
+               r.violations, r.upper_bound, 1 - c.delta);
+    if (r.holds(c.epsilon)) {
+        fmt::print("HOLDS: P(violation) ≤ {:g} with confidence {:g}\n", c.epsilon, 1 - c.delta);
+        return kExitOk;
+    }
+    const CheckCounterexample& x = *r.counterexample;
+    fmt::print("NOT SHOWN: a violation at seed {}\n\n", x.seed);
+    HuntSetup at = p.setup;
+    at.scenario.seed = x.seed;
+    SeedEvaluator seeds(p.property, at, c.threads);
+    const SeedEstimate e = seeds.estimate(x.schedule, x.seed, p.options.estimate_seeds);
+    print_verdict(p.property, x.schedule, x.violation);
+    fmt::print("P(violation): {}\n", describe_seeds(e));
+    fmt::print("\n{}", record_run(p.property, at, x.schedule, x.violation, p.around).timeline);
+    write_atomically("--out", p.out, write_replay(ReplayFile{p.property, at, x.schedule, x.violation, c.rapidcheck_seed,
+                                                              "", e, std::nullopt}));
+    fmt::print("\nreplay file: {}  (cascadelab replay {})\n", p.out, p.out);
+    return kExitFound;
 }
 
 struct ReplayArgs {
@@ -200,6 +322,14 @@ int execute(const ReplayPlan& plan) {
     if (v.has_value() != r.violation.has_value())
         fmt::print("note:      the file recorded \"{}\"; this build says otherwise\n",
                    r.violation ? describe(*r.violation) : std::string{"holds"});
+    if (r.estimate) {
+        SeedEvaluator seeds(r.property, r.setup, 0);
+        const SeedEstimate e = seeds.estimate(r.schedule, r.estimate->first_seed, r.estimate->runs);
+        fmt::print("P(violation): {}\n", describe_seeds(e));
+        if (e.violations != r.estimate->violations)
+            fmt::print("note:      the file recorded {} of {}; this build says otherwise\n", r.estimate->violations,
+                       r.estimate->runs);
+    }
     const RecordedRun run = record_run(r.property, r.setup, r.schedule, v, p.around);
     fmt::print("\n{}", run.timeline);
     if (!p.chrome_trace.empty()) {
@@ -232,6 +362,28 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
     cmd->add_option("--out", a->out,
                     "The replay file (default <scenario>.<property>.replay.json in this folder, the name made safe)")
         ->type_name("FILE");
+    cmd->add_option("--confidence", a->confidence,
+                    "A schedule counts as failing when P(violation) ≥ this, by Wald's test over seeds (0.9)")
+        ->type_name("P");
+    cmd->add_option("--indifference", a->indifference, "Half-width of the test's indifference region (0.05)")
+        ->type_name("P");
+    cmd->add_option("--alpha", a->alpha, "The test's chance of calling a schedule failing when it is not (0.05)")
+        ->type_name("P");
+    cmd->add_option("--beta", a->beta, "The test's chance of the reverse (0.05)")->type_name("P");
+    cmd->add_option("--max-seeds", a->max_seeds, "Seeds the test may run before the estimate decides (200)")
+        ->type_name("N");
+    cmd->add_option("--seeds", a->seeds, "Seeds the minimal schedule's P(violation) is estimated over (20)")
+        ->type_name("N");
+    cmd->add_option("--threads", a->threads, "Seeds run at once; 0 = one per core (results do not depend on it)")
+        ->type_name("N");
+    cmd->add_flag("--fragile", a->fragile, "Count a schedule as failing when it fails under the scenario's seed alone");
+    cmd->add_flag("--report-fragile", a->report_fragile,
+                  "Also report the knife-edge minimum: the smallest schedule that fails under the scenario's seed");
+    cmd->add_flag("--check", a->check,
+                  "Instead of searching, state P(violation) ≤ --epsilon with confidence 1 − --delta, or find a "
+                  "counterexample");
+    cmd->add_option("--epsilon", a->epsilon, "With --check: the violation probability to bound (0.01)")->type_name("P");
+    cmd->add_option("--delta", a->delta, "With --check: 1 − the confidence (0.05)")->type_name("P");
     add_budget_options(cmd, a->budget);
     cmd->callback([a, &pending] {
         if (a->list) {
@@ -242,7 +394,7 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
             return;
         }
         HuntPlan plan = validate(*a);
-        pending.action = [plan] { return execute(plan); };
+        pending.action = [plan] { return plan.check ? execute_check(plan) : execute(plan); };
     });
 }
 

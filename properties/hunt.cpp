@@ -9,6 +9,7 @@
 #include "model/resource_budget.hpp"
 #include "properties/generators.hpp"
 #include "properties/rapidcheck_runner.hpp"
+#include "properties/seed_verdict.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab::properties {
@@ -20,9 +21,21 @@ HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOpt
         throw ConfigError("--property", std::string{property},
                           fmt::format("does not apply to the {} architecture", name(setup.scenario.architecture)));
     setup.validate();
-    const HealthyLevel healthy = property == "recovery" ? measure_healthy(setup) : HealthyLevel{};
-    return search(setup, options, property,
-                  [&](const Schedule& s) { return check(property, setup, s, healthy); });
+    if (options.robust) options.robust->validate();
+    SeedEvaluator seeds(std::string{property}, setup, options.threads);
+    const std::uint64_t base = setup.scenario.seed;
+    // The scenario's own seed first: most schedules hold there and cost one run. One that breaks
+    // it is a counterexample only if it also fails robustly; its violation is the base seed's,
+    // the run that the timeline and the replay file show.
+    const ScheduleCheck check_fn = [&](const Schedule& s) -> std::optional<Violation> {
+        std::optional<Violation> v = seeds.run(s, base);
+        if (!v || !options.robust) return v;
+        return seeds.decide(s, base, *options.robust).decision == Sprt::Decision::Fails ? v : std::nullopt;
+    };
+    HuntResult result = search(setup, options, property, check_fn);
+    if (result.found) result.estimate = seeds.estimate(result.minimal, base, options.estimate_seeds);
+    result.runs = seeds.simulations();
+    return result;
 }
 
 namespace {

@@ -10,6 +10,8 @@
 #include "properties/invariants.hpp"
 #include "properties/rapidcheck_runner.hpp"  // is_reproduce_string
 #include "properties/schedule.hpp"
+#include "properties/seed_verdict.hpp"
+#include "properties/statistics.hpp"
 
 namespace cascadelab::properties {
 
@@ -18,6 +20,13 @@ struct HuntOptions {
     std::uint64_t seed = 0;   // RapidCheck's seed (the simulation's is the scenario's)
     int max_size = 100;       // RapidCheck's size bound (scales list lengths early in a run)
     std::string reproduce;    // a reproduce string from an earlier hunt: re-derive that case
+    // When a schedule counts as failing. Robust (the default): it breaks the property under the
+    // scenario's seed and Wald's test over the following seeds says P(violation) ≥ the threshold,
+    // so shrinking keeps the smallest schedule that fails on most seeds. nullopt: under the
+    // scenario's seed alone, which shrinks to knife-edge cases (--report-fragile shows one).
+    std::optional<SprtOptions> robust = SprtOptions{};
+    std::uint64_t estimate_seeds = 20;  // the minimal schedule's P(violation) is estimated over these
+    unsigned threads = 1;               // seeds run at once; no result depends on it
     // Progress: cases tried so far, shrinks accepted so far (0 while searching).
     std::function<void(int cases, int shrinks)> progress;
 };
@@ -26,11 +35,12 @@ struct HuntResult {
     bool found = false;
     int cases = 0;         // cases run before the first failure (or all of them)
     int shrinks = 0;       // shrink steps accepted
-    int runs = 0;          // simulations run, shrinking included
+    std::uint64_t runs = 0;  // simulations run: search, shrinking, tests over seeds, estimates
     Schedule first;        // the first failing schedule, before shrinking
     Schedule minimal;      // after shrinking
     Violation violation;   // of the minimal schedule
     std::string reproduce; // RapidCheck's reproduce string for this failure
+    SeedEstimate estimate; // P(violation) of the minimal schedule over options.estimate_seeds seeds
 };
 
 

@@ -257,7 +257,9 @@ std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedul
     return std::nullopt;
 }
 
-// Recovery: after the last trigger, goodput must be back to a fraction of its healthy level.
+// Recovery: after the last trigger, goodput must be back to a fraction of what the same window
+// had without triggers (paired: the same background arrivals, so a quiet second of arrivals is
+// not a failure to recover).
 std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel& healthy) {
     const Time from = schedule.trigger_end() + setup.recovery_within;
     StepAt observer(from);  // the step at `from`, for the report
@@ -267,13 +269,14 @@ std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& 
                                                                          .with_progress(setup.run_progress));
     const Time to = from + setup.recovery_measure;
     const double goodput = goodput_between(m, from, to);
-    const double needed = setup.recovery_fraction * healthy.goodput_per_s;
+    const double untriggered = healthy.goodput_between(from, to);
+    const double needed = setup.recovery_fraction * untriggered;
     if (goodput >= needed) return std::nullopt;
     return Violation{"recovery", from, observer.reached,
-                     fmt::format("goodput {:.0f}/s in [{}, {}), needed {:.0f}/s ({:g} % of the healthy {:.0f}/s); "
-                                 "the last trigger ended at {}",
+                     fmt::format("goodput {:.0f}/s in [{}, {}), needed {:.0f}/s ({:g} % of the {:.0f}/s the same window "
+                                 "had without triggers); the last trigger ended at {}",
                                  goodput, to_string(from), to_string(to), needed, 100.0 * setup.recovery_fraction,
-                                 healthy.goodput_per_s, to_string(schedule.trigger_end()))};
+                                 untriggered, to_string(schedule.trigger_end()))};
 }
 
 std::optional<Violation> check_determinism_of(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel&) {
@@ -337,8 +340,8 @@ const std::vector<PropertyEntry>& registry() {
           /*rpc=*/true, /*event=*/true},
          nullptr, &check_determinism_of},
         {{"recovery",
-          "after the last trigger ends, goodput is back to recovery_fraction of its healthy level "
-          "within recovery_within (no metastable failure)",
+          "after the last trigger ends, goodput is back to recovery_fraction of the same window's goodput "
+          "without triggers within recovery_within (no metastable failure)",
           /*rpc=*/true, /*event=*/true},
          nullptr, &check_recovery},
     };
@@ -375,7 +378,19 @@ HealthyLevel measure_healthy(const HuntSetup& setup) {
     // Skip the first second (warm-up) and stop where the background stops.
     const Time from = Time::at(std::min(Duration::seconds(1), setup.background_length() / 4));
     const Time to = Time::at(setup.background_length());
-    return HealthyLevel{goodput_between(m, from, to)};
+    HealthyLevel h{goodput_between(m, from, to), {}, m.goodput.width()};
+    for (const auto& w : m.goodput.windows()) h.goodput.push_back(w.count);
+    return h;
+}
+
+double HealthyLevel::goodput_between(Time from, Time to) const {
+    std::uint64_t ok = 0;
+    for (std::size_t i = 0; i < goodput.size(); ++i) {
+        const Time start = Time::at(window * static_cast<std::int64_t>(i));
+        if (start >= from && start + window <= to) ok += goodput[i];
+    }
+    const double seconds = (to - from).ms() / 1e3;
+    return seconds > 0 ? static_cast<double>(ok) / seconds : 0.0;
 }
 
 std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,

@@ -38,9 +38,14 @@ const std::vector<PropertyInfo>& property_catalog();
 const PropertyInfo* find_property(std::string_view name);
 bool applies(const PropertyInfo& p, Architecture a);
 
-// The healthy reference a recovery check compares with; computed once per setup.
+// The healthy reference a recovery check compares with; computed once per setup and seed.
+// The recovery check compares a window of the triggered run with the same window of this run:
+// the same background arrivals without triggers, so the noise of the arrivals cancels out.
 struct HealthyLevel {
-    double goodput_per_s = 0.0;
+    double goodput_per_s = 0.0;           // over the whole background, after a warm-up second
+    std::vector<std::uint64_t> goodput;   // successes per metrics window, the first at t = 0
+    Duration window;                      // the metrics window's width
+    double goodput_between(Time from, Time to) const;  // per second, over the windows inside [from, to)
 };
 HealthyLevel measure_healthy(const HuntSetup& setup);
 

@@ -13,6 +13,40 @@ namespace cascadelab::properties {
 namespace {
 using json = nlohmann::ordered_json;
 constexpr int kFormat = 1;
+
+SeedEstimate read_estimate(const nlohmann::json& j) {
+    JsonObject o(j, "estimate");
+    SeedEstimate e;
+    for (const char* key : {"first_seed", "seeds", "violations"}) o.required(key, "");
+    o.integer("first_seed", e.first_seed, 0, UINT64_MAX);
+    o.integer("seeds", e.runs, 1, 1'000'000);
+    o.integer("violations", e.violations, 0, e.runs);
+    double ignored = 0.0;
+    o.number("probability", ignored, 0.0, 1.0);
+    if (const nlohmann::json* ci = o.get("interval_95"); ci && !(ci->is_array() && ci->size() == 2))
+        o.fail("interval_95", *ci, "must be [low, high]");
+    o.finish();
+    e.interval = wilson_interval(e.violations, e.runs);
+    return e;
+}
+
+SprtOptions read_robust(const nlohmann::json& j) {
+    JsonObject o(j, "robust");
+    SprtOptions t;
+    o.number("confidence", t.threshold, 0.0, 1.0);
+    o.number("indifference", t.indifference, 0.0, 1.0);
+    o.number("alpha", t.alpha, 0.0, 1.0);
+    o.number("beta", t.beta, 0.0, 1.0);
+    o.integer("max_seeds", t.max_runs, 1, 1'000'000);
+    o.finish();
+    try {
+        t.validate();
+    } catch (const ConfigError& e) {
+        throw ConfigError("robust." + e.field().substr(2), e.value(), e.why());  // "--alpha" is the file's "alpha"
+    }
+    return t;
+}
+
 }  // namespace
 
 std::string write_replay(const ReplayFile& r) {
@@ -27,6 +61,21 @@ std::string write_replay(const ReplayFile& r) {
     } else {
         j["verdict"] = "held";
     }
+    if (r.estimate) {
+        const SeedEstimate& e = *r.estimate;
+        // probability and interval_95 are for the reader; they follow from the counts.
+        j["estimate"] = json{{"first_seed", e.first_seed},
+                             {"seeds", e.runs},
+                             {"violations", e.violations},
+                             {"probability", e.probability()},
+                             {"interval_95", json::array({e.interval.low, e.interval.high})}};
+    }
+    if (r.robust)
+        j["robust"] = json{{"confidence", r.robust->threshold},
+                           {"indifference", r.robust->indifference},
+                           {"alpha", r.robust->alpha},
+                           {"beta", r.robust->beta},
+                           {"max_seeds", r.robust->max_runs}};
     j["rapidcheck"] = json{{"seed", r.rapidcheck_seed}, {"reproduce", r.reproduce}};
     j["schedule"] = json::parse(schedule_to_json(r.schedule));
     j["hunt"] = json::parse(setup_to_json(r.setup));
@@ -63,6 +112,8 @@ ReplayFile read_replay(const std::string& text) {
         v.finish();
         r.violation = seen;
     }
+    if (const nlohmann::json* e = o.child("estimate")) r.estimate = read_estimate(*e);
+    if (const nlohmann::json* t = o.child("robust")) r.robust = read_robust(*t);
     {
         JsonObject rc(o.required("rapidcheck", "its seed and reproduce string"), "rapidcheck");
         rc.required("seed", "");

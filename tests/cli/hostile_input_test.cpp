@@ -302,6 +302,9 @@ void command_line_cases(const std::string& replay_text, std::vector<HostileCase>
         {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--cases", {"0", "-1", "1000001", "1e7", "x"}},
         {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--seed", {"-1", "99999999999999999999", "0x1"}},
         {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--max-size", {"0", "10001", "-3", "x"}},
+        {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--seeds", {"0", "100001", "x"}},
+        {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--max-seeds", {"0", "100001", "-2"}},
+        {{"hunt", "--property", "recovery", "--scenario", "rpc-naive"}, "--threads", {"-1", "1025", "x"}},
         {{"sweep", "--scenario", "rpc-naive", "--out", "o"}, "--seeds", {"0", "100001", "x"}},
         {{"sweep", "--scenario", "rpc-naive", "--out", "o"}, "--threads", {"0", "99999"}},
     };
@@ -315,6 +318,27 @@ void command_line_cases(const std::string& replay_text, std::vector<HostileCase>
     for (const std::string bad : {"0", "-1", "1e7", "nan", "inf", "-inf", "fast", "1e400"})
         cl("hunt_background_" + bad, {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--background", bad},
            "--background " + bad + ": must be a number in (0, 1e+06]");
+    // The test over seeds: probabilities in (0, 1], and a region that stays inside (0, 1).
+    for (const std::string option : {"--confidence", "--indifference", "--alpha", "--beta"})
+        for (const std::string bad : {"0", "-0.1", "1.5", "nan", "x"})
+            cl("hunt" + option + "_" + bad, {"hunt", "--property", "recovery", "--scenario", "rpc-naive", option, bad},
+               option + " " + bad + ": must be");
+    cl("hunt_region_outside", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--confidence", "0.97"},
+       "--indifference = 0.05: must be positive and keep --confidence ± it inside (0, 1)");
+    cl("hunt_alpha_one", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--alpha", "1"}, "--alpha = 1: must be in (0, 1)");
+    cl("hunt_fragile_twice", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--fragile", "--report-fragile"},
+       "--fragile and --report-fragile: give one");
+    for (const std::string bad : {"0", "0.00001", "-1", "x"})
+        cl("hunt_epsilon_" + bad, {"hunt", "--check", "--property", "recovery", "--scenario", "rpc-safe", "--epsilon", bad},
+           "--epsilon " + bad + ": must be");
+    for (const std::string bad : {"0", "2", "x"})
+        cl("hunt_delta_" + bad, {"hunt", "--check", "--property", "recovery", "--scenario", "rpc-safe", "--delta", bad},
+           "--delta " + bad + ": must be");
+    // A probability of 1 reads as a number but says nothing: refused by the check's own rule.
+    cl("hunt_epsilon_one", {"hunt", "--check", "--property", "recovery", "--scenario", "rpc-safe", "--epsilon", "1"},
+       "--epsilon = 1: must be in [0.0001, 1)");
+    cl("hunt_delta_one", {"hunt", "--check", "--property", "recovery", "--scenario", "rpc-safe", "--delta", "1"},
+       "--delta = 1: must be in [1e-09, 1)");
     for (const std::string bad : {"0", "-5", "nan", "2e9", "x"})
         cl("hunt_around_" + bad, {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--around", bad},
            "--around " + bad + ": must be a number");

@@ -73,8 +73,13 @@ TEST(Hunt, ReplayingTheMinimalScheduleGivesTheSameVerdict) {
     const HuntSetup h = setup_of("rpc-naive");
     const HuntResult r = hunt("recovery", h, quick());
     ASSERT_TRUE(r.found);
-    const ReplayFile back = read_replay(write_replay(ReplayFile{"recovery", h, r.minimal, r.violation, 20261122, r.reproduce}));
+    const ReplayFile back = read_replay(write_replay(
+        ReplayFile{"recovery", h, r.minimal, r.violation, 20261122, r.reproduce, r.estimate, quick().robust}));
     EXPECT_EQ(back.schedule, r.minimal);
+    ASSERT_TRUE(back.estimate);
+    EXPECT_EQ(back.estimate->violations, r.estimate.violations);
+    EXPECT_EQ(back.estimate->runs, r.estimate.runs);
+    EXPECT_EQ(back.robust.has_value(), quick().robust.has_value());
     EXPECT_EQ(back.property, "recovery");
     const auto again = check("recovery", back.setup, back.schedule, measure_healthy(back.setup));
     ASSERT_TRUE(again);
