@@ -1,5 +1,6 @@
 #include "experiments/hunt_command.hpp"
 
+#include <algorithm>  // std::sort
 #include <chrono>  // std::chrono::steady_clock (progress and timing only, never the model)
 #include <cstdio>  // std::fprintf
 #include <memory>  // std::make_shared
@@ -15,6 +16,7 @@
 #include "experiments/scenario_args.hpp"
 #include "model/json_input.hpp"
 #include "properties/generators.hpp"
+#include "properties/boundary.hpp"
 #include "properties/hunt.hpp"
 #include "properties/replay_file.hpp"
 #include "properties/seed_verdict.hpp"
@@ -58,6 +60,9 @@ struct HuntArgs {
     bool check = false;
     std::string epsilon = "0.01";
     std::string delta = "0.05";
+    bool boundary = false;
+    std::string trigger = "burst";
+    std::string spike_ms = "100";
     BudgetArgs budget;
 };
 
@@ -69,6 +74,7 @@ struct HuntPlan {
     std::string out;
     bool report_fragile = false;
     std::optional<CheckOptions> check;  // hunt --check: a statistical statement instead of a search
+    std::optional<BoundaryOptions> boundary;  // hunt --boundary: where P(violation) crosses one half
 };
 
 // --confidence, --indifference, --alpha, --beta, --max-seeds, --seeds, --threads, --fragile.
@@ -102,6 +108,18 @@ void read_seed_options(const HuntArgs& a, HuntPlan& p) {
         c.max_size = p.options.max_size;
         c.threads = p.options.threads;
         p.check = c;
+    }
+    if (a.boundary) {
+        if (a.check) throw BadInput("--check and --boundary: give one");
+        BoundaryOptions b;
+        if (a.trigger == "burst") b.family = TriggerFamily::Burst;
+        else if (a.trigger == "outage") b.family = TriggerFamily::Outage;
+        else if (a.trigger == "spike") b.family = TriggerFamily::Spike;
+        else throw BadInput(fmt::format("--trigger {}: must be burst, outage or spike", a.trigger.substr(0, 60)));
+        b.spike_length = Duration::micros_rounded(parse_number("--spike-ms", a.spike_ms, 0, 1e6, /*lo_open=*/true) * 1e3);
+        b.seeds = p.options.estimate_seeds;
+        b.threads = p.options.threads;
+        p.boundary = b;
     }
 }
 
@@ -239,6 +257,43 @@ int execute(HuntPlan p) {
     return kExitFound;
 }
 
+// "one burst of N requests at t = 0".
+std::string describe_family(const BoundaryOptions& b) {
+    switch (b.family) {
+        case TriggerFamily::Burst: return "one burst of N requests at t = 0";
+        case TriggerFamily::Outage: return "one outage of N ms at t = 0";
+        case TriggerFamily::Spike: return fmt::format("one latency spike of factor N for {} at t = 0", to_string(b.spike_length));
+    }
+    return "?";
+}
+
+// hunt --boundary: the size at which P(violation) crosses one half, and the band around it.
+int execute_boundary(const HuntPlan& p) {
+    const auto started = std::chrono::steady_clock::now();
+    const BoundaryOptions& b = *p.boundary;
+    const BoundaryResult r = find_boundary(p.property, p.setup, b);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "hunt --boundary: %llu simulations in %.2f s\n", static_cast<unsigned long long>(r.simulations),
+                 seconds);
+    const std::uint64_t first = p.setup.scenario.seed;
+    fmt::print("boundary: {} on {}, trigger {}, N in [{}, {}], {} seeds per N ({}–{})\n", p.property,
+               p.setup.scenario.name, describe_family(b), r.lowest, r.highest, b.seeds, first, first + b.seeds - 1);
+    if (!r.found) {
+        fmt::print("P(violation) stays under 0.5 up to N = {}\n", r.highest);
+        return kExitOk;
+    }
+    fmt::print("P(violation) reaches 0.5 at N = {}\n", r.crossing);
+    fmt::print("95 % band: under 0.5 up to N = {}, over 0.5 from N = {}\n",
+               r.surely_below >= r.lowest ? fmt::format("{}", r.surely_below) : std::string{"— (not even at the lowest)"},
+               r.surely_above ? fmt::format("{}", r.surely_above) : std::string{"— (not within range)"});
+    std::vector<BoundaryPoint> points = r.points;
+    std::sort(points.begin(), points.end(), [](const auto& x, const auto& y) { return x.size < y.size; });
+    fmt::print("\n{:>8}  P(violation)\n", "N");
+    for (const BoundaryPoint& pt : points)
+        fmt::print("{:>8}  {}\n", pt.size, describe_estimate(pt.estimate.violations, pt.estimate.runs));
+    return kExitFound;
+}
+
 // hunt --check: the ε/δ statement, or the first violating sample as a replay file.
 int execute_check(HuntPlan p) {
     const auto started = std::chrono::steady_clock::now();
@@ -339,6 +394,37 @@ int execute(const ReplayPlan& plan) {
     return v ? kExitFound : kExitOk;
 }
 
+// The verdicts over seeds: the test while shrinking, the estimate, --check and --boundary.
+void add_seed_options(CLI::App* cmd, HuntArgs& a) {
+    cmd->add_option("--confidence", a.confidence,
+                    "A schedule counts as failing when P(violation) ≥ this, by Wald's test over seeds (0.9)")
+        ->type_name("P");
+    cmd->add_option("--indifference", a.indifference, "Half-width of the test's indifference region (0.05)")
+        ->type_name("P");
+    cmd->add_option("--alpha", a.alpha, "The test's chance of calling a schedule failing when it is not (0.05)")
+        ->type_name("P");
+    cmd->add_option("--beta", a.beta, "The test's chance of the reverse (0.05)")->type_name("P");
+    cmd->add_option("--max-seeds", a.max_seeds, "Seeds the test may run before the estimate decides (200)")
+        ->type_name("N");
+    cmd->add_option("--seeds", a.seeds, "Seeds the minimal schedule's P(violation) is estimated over (20)")
+        ->type_name("N");
+    cmd->add_option("--threads", a.threads, "Seeds run at once; 0 = one per core (results do not depend on it)")
+        ->type_name("N");
+    cmd->add_flag("--fragile", a.fragile, "Count a schedule as failing when it fails under the scenario's seed alone");
+    cmd->add_flag("--report-fragile", a.report_fragile,
+                  "Also report the knife-edge minimum: the smallest schedule that fails under the scenario's seed");
+    cmd->add_flag("--check", a.check,
+                  "Instead of searching, state P(violation) ≤ --epsilon with confidence 1 − --delta, or find a "
+                  "counterexample");
+    cmd->add_flag("--boundary", a.boundary,
+                  "Instead of searching, find the trigger size N at which P(violation) crosses 0.5 (see --trigger)");
+    cmd->add_option("--trigger", a.trigger, "With --boundary: burst (N requests), outage (N ms) or spike (factor N)")
+        ->type_name("KIND");
+    cmd->add_option("--spike-ms", a.spike_ms, "With --boundary --trigger spike: the spike's length (100)")->type_name("MS");
+    cmd->add_option("--epsilon", a.epsilon, "With --check: the violation probability to bound (0.01)")->type_name("P");
+    cmd->add_option("--delta", a.delta, "With --check: 1 − the confidence (0.05)")->type_name("P");
+}
+
 }  // namespace
 
 void add_hunt_command(CLI::App& app, PendingAction& pending) {
@@ -362,28 +448,7 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
     cmd->add_option("--out", a->out,
                     "The replay file (default <scenario>.<property>.replay.json in this folder, the name made safe)")
         ->type_name("FILE");
-    cmd->add_option("--confidence", a->confidence,
-                    "A schedule counts as failing when P(violation) ≥ this, by Wald's test over seeds (0.9)")
-        ->type_name("P");
-    cmd->add_option("--indifference", a->indifference, "Half-width of the test's indifference region (0.05)")
-        ->type_name("P");
-    cmd->add_option("--alpha", a->alpha, "The test's chance of calling a schedule failing when it is not (0.05)")
-        ->type_name("P");
-    cmd->add_option("--beta", a->beta, "The test's chance of the reverse (0.05)")->type_name("P");
-    cmd->add_option("--max-seeds", a->max_seeds, "Seeds the test may run before the estimate decides (200)")
-        ->type_name("N");
-    cmd->add_option("--seeds", a->seeds, "Seeds the minimal schedule's P(violation) is estimated over (20)")
-        ->type_name("N");
-    cmd->add_option("--threads", a->threads, "Seeds run at once; 0 = one per core (results do not depend on it)")
-        ->type_name("N");
-    cmd->add_flag("--fragile", a->fragile, "Count a schedule as failing when it fails under the scenario's seed alone");
-    cmd->add_flag("--report-fragile", a->report_fragile,
-                  "Also report the knife-edge minimum: the smallest schedule that fails under the scenario's seed");
-    cmd->add_flag("--check", a->check,
-                  "Instead of searching, state P(violation) ≤ --epsilon with confidence 1 − --delta, or find a "
-                  "counterexample");
-    cmd->add_option("--epsilon", a->epsilon, "With --check: the violation probability to bound (0.01)")->type_name("P");
-    cmd->add_option("--delta", a->delta, "With --check: 1 − the confidence (0.05)")->type_name("P");
+    add_seed_options(cmd, *a);
     add_budget_options(cmd, a->budget);
     cmd->callback([a, &pending] {
         if (a->list) {
@@ -394,7 +459,11 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
             return;
         }
         HuntPlan plan = validate(*a);
-        pending.action = [plan] { return plan.check ? execute_check(plan) : execute(plan); };
+        pending.action = [plan] {
+            if (plan.check) return execute_check(plan);
+            if (plan.boundary) return execute_boundary(plan);
+            return execute(plan);
+        };
     });
 }
 

@@ -326,6 +326,14 @@ void command_line_cases(const std::string& replay_text, std::vector<HostileCase>
     cl("hunt_region_outside", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--confidence", "0.97"},
        "--indifference = 0.05: must be positive and keep --confidence ± it inside (0, 1)");
     cl("hunt_alpha_one", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--alpha", "1"}, "--alpha = 1: must be in (0, 1)");
+    cl("hunt_trigger_unknown", {"hunt", "--boundary", "--property", "recovery", "--scenario", "rpc-naive", "--trigger", "wave"},
+       "--trigger wave: must be burst, outage or spike");
+    cl("hunt_check_and_boundary", {"hunt", "--check", "--boundary", "--property", "recovery", "--scenario", "rpc-naive"},
+       "--check and --boundary: give one");
+    for (const std::string bad : {"0", "-3", "2e6", "x"})
+        cl("hunt_spike_ms_" + bad, {"hunt", "--boundary", "--trigger", "spike", "--property", "recovery", "--scenario",
+                                    "rpc-naive", "--spike-ms", bad},
+           "--spike-ms " + bad + ": must be");
     cl("hunt_fragile_twice", {"hunt", "--property", "recovery", "--scenario", "rpc-naive", "--fragile", "--report-fragile"},
        "--fragile and --report-fragile: give one");
     for (const std::string bad : {"0", "0.00001", "-1", "x"})
