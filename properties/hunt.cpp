@@ -59,7 +59,26 @@ void minimise(HuntResult& result, const std::pair<Schedule, Violation>& last_fai
 
 }  // namespace
 
-HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::string_view id, const ScheduleCheck& check_fn) {
+namespace {
+
+// A run that throws (an internal check of the model failing) is a counterexample like any other:
+// shrunk and reported with its schedule. Only a run over its budget stops the hunt.
+ScheduleCheck crash_as_violation(const ScheduleCheck& check_fn, std::string_view id) {
+    return [check_fn, property = std::string{id}](const Schedule& s) -> std::optional<Violation> {
+        try {
+            return check_fn(s);
+        } catch (const RunLimitExceeded&) {
+            throw;
+        } catch (const std::exception& e) {
+            return Violation{property, Time{}, 0, fmt::format("the run threw: {}", e.what())};
+        }
+    };
+}
+
+}  // namespace
+
+HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::string_view id, const ScheduleCheck& unguarded) {
+    const ScheduleCheck check_fn = crash_as_violation(unguarded, id);
     HuntResult result;
     // RapidCheck calls the property again and again while it shrinks, and moves on only from a
     // failing case: the last failing call is its minimal counterexample.

@@ -279,6 +279,19 @@ std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& 
                                  untriggered, to_string(schedule.trigger_end()))};
 }
 
+// Well-formed: no modelling error. The machines count an event no row accepted, the systems an
+// effect they cannot carry out, the simulator an event scheduled in the past; each must stay 0,
+// and a hunt that varies traffic and faults is where a rare path would show one.
+std::optional<Violation> check_well_formed(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel&) {
+    const RunMetrics m = run_scenario(scenario_for(setup, schedule),
+                                      RunOptions{}.with_budget(setup.budget).with_progress(setup.run_progress));
+    if (m.unhandled_events == 0) return std::nullopt;
+    return Violation{"well-formed", m.finished_at, m.events,
+                     fmt::format("{} modelling error{} (an event no machine row accepted, an effect the system cannot "
+                                 "carry out, or an event scheduled in the past)",
+                                 m.unhandled_events, m.unhandled_events == 1 ? "" : "s")};
+}
+
 std::optional<Violation> check_determinism_of(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel&) {
     return check_determinism(setup, schedule);
 }
@@ -339,6 +352,11 @@ const std::vector<PropertyEntry>& registry() {
           "the same scenario, schedule and seed give the same trace, transition for transition",
           /*rpc=*/true, /*event=*/true},
          nullptr, &check_determinism_of},
+        {{"well-formed",
+          "no modelling error: every event is accepted by a row of its machine, every effect carried out, "
+          "nothing scheduled in the past",
+          /*rpc=*/true, /*event=*/true},
+         nullptr, &check_well_formed},
         {{"recovery",
           "after the last trigger ends, goodput is back to recovery_fraction of the same window's goodput "
           "without triggers within recovery_within (no metastable failure)",

@@ -2,6 +2,8 @@
 // shrinking heads for the simplest explanation; replay files round-trip.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "model/presets.hpp"
 #include "properties/hunt.hpp"
 #include "properties/replay_file.hpp"
@@ -114,6 +116,30 @@ TEST(Shrinking, HeadsForOneBurstOfTheThresholdSizeAtTimeZero) {
     EXPECT_EQ(r.minimal.bursts[0].start, Time{});
     EXPECT_EQ(r.minimal.bursts[0].spread, Duration::zero());
     EXPECT_TRUE(r.minimal.faults.empty());
+}
+
+// A run that throws is reported as a violation with its schedule, and shrunk like one.
+TEST(Shrinking, ARunThatThrowsIsACounterexampleWithItsSchedule) {
+    const HuntSetup h = setup_of("rpc-naive");
+    const HuntResult r = search(h, quick(), "crash", [](const Schedule& s) -> std::optional<Violation> {
+        if (s.burst_requests() >= 300) throw std::logic_error("an internal check failed");
+        return std::nullopt;
+    });
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(r.minimal.burst_requests(), 300u) << describe(r.minimal);
+    EXPECT_EQ(r.violation.property, "crash");
+    EXPECT_EQ(r.violation.detail, "the run threw: an internal check failed");
+}
+
+// A modelling error (an event no row accepted, an effect not carried out) is a property of its
+// own, and the presets have none under the hunt's schedules.
+TEST(Hunt, TheSafePresetsAreWellFormedUnderHuntedSchedules) {
+    for (const char* name : {"rpc-safe", "event-safe", "rpc-naive"}) {
+        HuntOptions o = quick();
+        o.robust = std::nullopt;
+        const HuntResult r = hunt("well-formed", setup_of(name), o);
+        EXPECT_FALSE(r.found) << name << ": " << describe(r.violation);
+    }
 }
 
 TEST(Shrinking, HeadsForTheShortestWeakestFaultAtTimeZero) {
