@@ -56,20 +56,35 @@ public:
 
 class BreakerSafety final : public StepCheck {
 public:
-    using StepCheck::StepCheck;
+    BreakerSafety(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        // The breaker the snapshots show: the client's, or the last stage's (the one that calls the service).
+        const Scenario& sc = h.scenario;
+        const std::optional<CircuitBreakerConfig>& b =
+            sc.architecture == Architecture::Rpc ? sc.rpc.breaker
+                                                 : (sc.inner_stages.empty() ? sc.event.breaker : sc.inner_stages.back().breaker);
+        if (b) min_wait_ = b->wait_duration_in_open_state;  // a grown wait is longer, never shorter
+    }
     void check(const Snapshot& s) override {
         if (!s.has_breaker) return;
         if (s.breaker_state == BreakerState::HalfOpen && s.breaker_probes > s.breaker_probe_limit)
             fail(s, fmt::format("{} probes out in HalfOpen, {} permitted", s.breaker_probes, s.breaker_probe_limit));
         // Open before and after the event, and a call was let through in between.
-        if (was_open_ && s.breaker_state == BreakerState::Open && s.breaker_permits > permits_)
+        const bool open = s.breaker_state == BreakerState::Open;
+        if (was_open_ && open && s.breaker_permits > permits_)
             fail(s, fmt::format("{} call(s) let through while Open", s.breaker_permits - permits_));
-        was_open_ = s.breaker_state == BreakerState::Open;
+        // Every way out of Open — to HalfOpen, or straight to Closed — comes after the wait.
+        if (open && !was_open_) opened_at_ = s.now;
+        if (was_open_ && !open && s.breaker_state != BreakerState::ForcedOpen && s.now - opened_at_ < min_wait_)
+            fail(s, fmt::format("left Open for {} after {}, before its wait of {}", name(s.breaker_state),
+                                to_string(s.now - opened_at_), to_string(min_wait_)));
+        was_open_ = open;
         permits_ = s.breaker_permits;
     }
 
 private:
+    Duration min_wait_ = Duration::zero();
     bool was_open_ = false;
+    Time opened_at_;
     std::uint64_t permits_ = 0;
 };
 
@@ -319,8 +334,8 @@ const std::vector<PropertyEntry>& registry() {
           /*rpc=*/true, /*event=*/true},
          &make_check<BulkheadBound>},
         {{"breaker-safety",
-          "no call is let through while the breaker is Open before its wait; HalfOpen never has more "
-          "probes out than permitted",
+          "no call is let through while the breaker is Open, and it leaves Open only after its wait; "
+          "HalfOpen never has more probes out than permitted",
           /*rpc=*/true, /*event=*/true},
          &make_check<BreakerSafety>},
         {{"retry-bounds",
