@@ -61,6 +61,26 @@ TEST(Invariants, BreakerSafetyBreaksOnAPermitWhileOpenAndOnTooManyProbes) {
     EXPECT_FALSE(feed("breaker-safety", setup_of("rpc-safe"), {half}));
 }
 
+// Leaving Open early is a violation even though no call was let through while Open.
+TEST(Invariants, BreakerSafetyBreaksWhenTheBreakerLeavesOpenBeforeItsWait) {
+    const HuntSetup h = setup_of("rpc-safe");
+    ASSERT_TRUE(h.scenario.rpc.breaker);
+    const Duration wait = h.scenario.rpc.breaker->wait_duration_in_open_state;
+    auto state_at = [](Duration t, std::uint64_t step, BreakerState st) {
+        Snapshot s = at(t, step);
+        s.has_breaker = true;
+        s.breaker_state = st;
+        s.breaker_probe_limit = 100;
+        return s;
+    };
+    const Snapshot opened = state_at(10_ms, 1, BreakerState::Open);
+    const auto early = feed("breaker-safety", h, {opened, state_at(10_ms + wait - 1_ms, 2, BreakerState::HalfOpen)});
+    ASSERT_TRUE(early);
+    EXPECT_NE(early->detail.find("before its wait"), std::string::npos) << early->detail;
+    EXPECT_FALSE(feed("breaker-safety", h, {opened, state_at(10_ms + wait, 2, BreakerState::HalfOpen)}));
+    EXPECT_TRUE(feed("breaker-safety", h, {opened, state_at(10_ms + wait / 2, 2, BreakerState::Closed)}));
+}
+
 TEST(Invariants, RetryBoundsBreakOnTooManyAttemptsOrTooLongABackoff) {
     const HuntSetup h = setup_of("rpc-safe");  // 2 attempts, cap 400 ms
     Snapshot s = at(5_ms, 7);
