@@ -257,6 +257,12 @@ int execute(HuntPlan p) {
     return kExitFound;
 }
 
+// Wall time goes to stderr: stdout is a pure function of the arguments.
+void report_wall_time(const char* what, std::uint64_t simulations, std::chrono::steady_clock::time_point started) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "%s: %llu simulations in %.2f s\n", what, static_cast<unsigned long long>(simulations), seconds);
+}
+
 // "one burst of N requests at t = 0".
 std::string describe_family(const BoundaryOptions& b) {
     switch (b.family) {
@@ -272,9 +278,7 @@ int execute_boundary(const HuntPlan& p) {
     const auto started = std::chrono::steady_clock::now();
     const BoundaryOptions& b = *p.boundary;
     const BoundaryResult r = find_boundary(p.property, p.setup, b);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "hunt --boundary: %llu simulations in %.2f s\n", static_cast<unsigned long long>(r.simulations),
-                 seconds);
+    report_wall_time("hunt --boundary", r.simulations, started);
     const std::uint64_t first = p.setup.scenario.seed;
     fmt::print("boundary: {} on {}, trigger {}, N in [{}, {}], {} seeds per N ({}–{})\n", p.property,
                p.setup.scenario.name, describe_family(b), r.lowest, r.highest, b.seeds, first, first + b.seeds - 1);
@@ -299,9 +303,7 @@ int execute_check(HuntPlan p) {
     const auto started = std::chrono::steady_clock::now();
     const CheckOptions& c = *p.check;
     const CheckResult r = check_statistically(p.property, p.setup, c);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "hunt --check: %llu simulations in %.2f s\n", static_cast<unsigned long long>(r.simulations),
-                 seconds);
+    report_wall_time("hunt --check", r.simulations, started);
     const std::uint64_t first = p.setup.scenario.seed;
     fmt::print("check: {} on {}, schedules from the hunt's generator (RapidCheck seed {}), seeds {}–{}\n", p.property,
                p.setup.scenario.name, c.rapidcheck_seed, first, first + r.runs - 1);

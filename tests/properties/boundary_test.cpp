@@ -4,17 +4,11 @@
 
 #include <set>
 
-#include "model/presets.hpp"
 #include "properties/boundary.hpp"
+#include "hunt_setup.hpp"
 
 namespace cascadelab::properties {
 namespace {
-
-HuntSetup setup_of(std::string_view name) {
-    HuntSetup h;
-    h.scenario = preset(name)->front();
-    return h;
-}
 
 TEST(Boundary, NaiveRpcCrossesOneHalfNearSeventyRequests) {
     BoundaryOptions o;

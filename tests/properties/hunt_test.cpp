@@ -4,21 +4,15 @@
 
 #include <stdexcept>
 
-#include "model/presets.hpp"
 #include "properties/hunt.hpp"
 #include "properties/replay_file.hpp"
 #include "properties/timeline.hpp"
+#include "hunt_setup.hpp"
 
 namespace cascadelab::properties {
 namespace {
 
 using namespace literals;
-
-HuntSetup setup_of(std::string_view name) {
-    HuntSetup h;
-    h.scenario = preset(name)->front();
-    return h;
-}
 
 HuntOptions quick() {
     HuntOptions o;

@@ -2,20 +2,14 @@
 // the property, the time and the step.
 #include <gtest/gtest.h>
 
-#include "model/presets.hpp"
 #include "model/run.hpp"
 #include "properties/invariants.hpp"
+#include "hunt_setup.hpp"
 
 namespace cascadelab::properties {
 namespace {
 
 using namespace literals;
-
-HuntSetup setup_of(std::string_view preset_name) {
-    HuntSetup h;
-    h.scenario = preset(preset_name)->front();
-    return h;
-}
 
 Snapshot at(Duration t, std::uint64_t step) {
     Snapshot s;

@@ -4,18 +4,12 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/presets.hpp"
 #include "properties/generators.hpp"
 #include "properties/invariants.hpp"
+#include "hunt_setup.hpp"
 
 namespace cascadelab::properties {
 namespace {
-
-HuntSetup setup_of(std::string_view name) {
-    HuntSetup h;
-    h.scenario = preset(name)->front();
-    return h;
-}
 
 // The healthy level is the same for every schedule of a setup: measure it once.
 const HealthyLevel& healthy_of(std::string_view name) {

@@ -2,20 +2,14 @@
 // counterexample docs/hunting.md shows breaks recovery on at least 90 % of seeds.
 #include <gtest/gtest.h>
 
-#include "model/presets.hpp"
 #include "properties/seed_verdict.hpp"
 #include "properties/statistical_check.hpp"
+#include "hunt_setup.hpp"
 
 namespace cascadelab::properties {
 namespace {
 
 using namespace literals;
-
-HuntSetup setup_of(std::string_view name) {
-    HuntSetup h;
-    h.scenario = preset(name)->front();
-    return h;
-}
 
 Schedule one_burst(std::uint32_t size) { return Schedule{{Burst{Time{}, size, Duration::zero()}}, {}}; }
 

@@ -1,0 +1,23 @@
+# docs/mutants.md is written by ./scripts/mutants, which takes an hour; this check is the cheap
+# half of its drift test: the table has one row per patch in tests/mutants/, with the bug each
+# patch's first line describes, and no row for a patch that is gone.
+file(READ ${PAGE} page)
+file(GLOB patches ${PATCHES}/*.patch)
+list(LENGTH patches count)
+if(count LESS 30)
+  message(FATAL_ERROR "tests/mutants holds ${count} patches; at least 30 are expected")
+endif()
+foreach(patch ${patches})
+  get_filename_component(name ${patch} NAME_WE)
+  file(STRINGS ${patch} first LIMIT_COUNT 1)
+  string(REGEX REPLACE "^Mutant: " "" what "${first}")
+  string(FIND "${page}" "| `${name}` | ${what} |" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${PAGE} has no row for ${name} (\"${what}\"): run ./scripts/mutants")
+  endif()
+endforeach()
+string(REGEX MATCHALL "\n\\| [0-9]+ \\| `" rows "${page}")
+list(LENGTH rows row_count)
+if(NOT row_count EQUAL count)
+  message(FATAL_ERROR "${PAGE} has ${row_count} rows for ${count} patches: run ./scripts/mutants")
+endif()
