@@ -101,6 +101,8 @@ public:
     // `component`: which stage's message it is.
     Message(const MessageConfig& config, std::uint64_t id, MessageEffects& effects, Rng& rng,
             ComponentId component = {ComponentKind::Message});
+    // The message keeps a pointer to its config: a temporary would dangle, so it does not compile.
+    Message(MessageConfig&&, std::uint64_t, MessageEffects&, Rng&, ComponentId = {ComponentKind::Message}) = delete;
     ~Message();
     Message(const Message&) = delete;
     Message& operator=(const Message&) = delete;

@@ -107,6 +107,8 @@ public:
     // the machine. `component`: which tier's retry it is.
     Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate = nullptr,
           ComponentId component = {ComponentKind::Retry});
+    // The machine keeps a pointer to its config: a temporary would dangle, so it does not compile.
+    Retry(RetryConfig&&, std::uint64_t, RetryEffects&, Rng&, RetryGate* = nullptr, ComponentId = {ComponentKind::Retry}) = delete;
     ~Retry();
     Retry(const Retry&) = delete;
     Retry& operator=(const Retry&) = delete;

@@ -34,7 +34,8 @@ static_assert(!std::is_constructible_v<Consumer, const ConsumerConfig&, std::uin
 TEST(Effects, OneObjectMayServeEveryMachine) {
     testing::FakeEffects fx;
     Rng rng(1);
-    Retry retry(RetryConfig::tutorial(), 1, fx, rng);
+    const RetryConfig config = RetryConfig::tutorial();  // the machine keeps a pointer to it
+    Retry retry(config, 1, fx, rng);
     retry.request_started(Time::zero());
     EXPECT_EQ(fx.attempts.size(), 1u);
     EXPECT_EQ(fx.transitions.front(), "retry: Idle --RequestStarted--> Attempting #1");
