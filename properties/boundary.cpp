@@ -76,6 +76,8 @@ std::int64_t first_where(std::int64_t lo, std::int64_t hi, Above&& above) {
 }  // namespace
 
 BoundaryResult find_boundary(std::string_view property, const HuntSetup& setup, const BoundaryOptions& options) {
+    applicable_property(property, setup.scenario.architecture);
+    setup.validate();
     BoundaryResult r;
     std::tie(r.lowest, r.highest) = trigger_range(options.family, setup);
     Estimates p(property, setup, options, r);

@@ -15,11 +15,7 @@
 namespace cascadelab::properties {
 
 HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOptions& options) {
-    const PropertyInfo* info = find_property(property);
-    if (!info) throw ConfigError("--property", std::string{property}, "no such property (cascadelab hunt --list)");
-    if (!applies(*info, setup.scenario.architecture))
-        throw ConfigError("--property", std::string{property},
-                          fmt::format("does not apply to the {} architecture", name(setup.scenario.architecture)));
+    applicable_property(property, setup.scenario.architecture);
     setup.validate();
     if (options.robust) options.robust->validate();
     SeedEvaluator seeds(std::string{property}, setup, options.threads);
@@ -30,7 +26,7 @@ HuntResult hunt(std::string_view property, const HuntSetup& setup, const HuntOpt
     const ScheduleCheck check_fn = [&](const Schedule& s) -> std::optional<Violation> {
         std::optional<Violation> v = seeds.run(s, base);
         if (!v || !options.robust) return v;
-        return seeds.decide(s, base, *options.robust).decision == Sprt::Decision::Fails ? v : std::nullopt;
+        return seeds.decide(s, base, *options.robust, &*v).decision == Sprt::Decision::Fails ? v : std::nullopt;
     };
     HuntResult result = search(setup, options, property, check_fn);
     if (result.found) result.estimate = seeds.estimate(result.minimal, base, options.estimate_seeds);

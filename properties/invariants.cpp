@@ -10,6 +10,7 @@
 #include "model/event_system.hpp"
 #include "model/run.hpp"
 #include "model/kernel/trace.hpp"
+#include "statemachines/config_error.hpp"
 
 namespace cascadelab::properties {
 
@@ -230,13 +231,13 @@ private:
     std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> deliveries_;
 };
 
-// Sums the goodput windows covering [from, to).
-double goodput_between(const RunMetrics& m, Time from, Time to) {
-    const auto& w = m.goodput.windows();
+// Successes per second over the goodput windows inside [from, to).
+double goodput_between(const TimeSeries& goodput, Time from, Time to) {
+    const auto& w = goodput.windows();
     std::uint64_t ok = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {
-        const Time start = m.goodput.window_start(i);
-        if (start >= from && start + m.goodput.width() <= to) ok += w[i].count;
+        const Time start = goodput.window_start(i);
+        if (start >= from && start + goodput.width() <= to) ok += w[i].count;
     }
     const double seconds = (to - from).ms() / 1e3;
     return seconds > 0 ? static_cast<double>(ok) / seconds : 0.0;
@@ -283,8 +284,8 @@ std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& 
                                                                          .with_budget(setup.budget)
                                                                          .with_progress(setup.run_progress));
     const Time to = from + setup.recovery_measure;
-    const double goodput = goodput_between(m, from, to);
-    const double untriggered = healthy.goodput_between(from, to);
+    const double goodput = goodput_between(m.goodput, from, to);
+    const double untriggered = goodput_between(healthy.goodput, from, to);
     const double needed = setup.recovery_fraction * untriggered;
     if (goodput >= needed) return std::nullopt;
     return Violation{"recovery", from, observer.reached,
@@ -406,24 +407,20 @@ const PropertyInfo* find_property(std::string_view name) {
 
 bool applies(const PropertyInfo& p, Architecture a) { return a == Architecture::Rpc ? p.rpc : p.event; }
 
+const PropertyInfo& applicable_property(std::string_view name, Architecture a) {
+    const PropertyInfo* info = find_property(name);
+    if (!info) throw ConfigError("--property", std::string{name}, "no such property (cascadelab hunt --list)");
+    if (!applies(*info, a))
+        throw ConfigError("--property", std::string{name}, fmt::format("does not apply to the {} architecture", cascadelab::name(a)));
+    return *info;
+}
+
 HealthyLevel measure_healthy(const HuntSetup& setup) {
     const RunMetrics m = run_scenario(healthy_scenario(setup), RunOptions{}.with_budget(setup.budget).with_progress(setup.run_progress));
     // Skip the first second (warm-up) and stop where the background stops.
     const Time from = Time::at(std::min(Duration::seconds(1), setup.background_length() / 4));
     const Time to = Time::at(setup.background_length());
-    HealthyLevel h{goodput_between(m, from, to), {}, m.goodput.width()};
-    for (const auto& w : m.goodput.windows()) h.goodput.push_back(w.count);
-    return h;
-}
-
-double HealthyLevel::goodput_between(Time from, Time to) const {
-    std::uint64_t ok = 0;
-    for (std::size_t i = 0; i < goodput.size(); ++i) {
-        const Time start = Time::at(window * static_cast<std::int64_t>(i));
-        if (start >= from && start + window <= to) ok += goodput[i];
-    }
-    const double seconds = (to - from).ms() / 1e3;
-    return seconds > 0 ? static_cast<double>(ok) / seconds : 0.0;
+    return HealthyLevel{goodput_between(m.goodput, from, to), m.goodput};
 }
 
 std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,

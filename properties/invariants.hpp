@@ -10,6 +10,7 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
+#include "model/kernel/time_series.hpp"
 #include "model/metrics.hpp"
 #include "model/observer.hpp"
 #include "properties/schedule.hpp"
@@ -37,15 +38,16 @@ struct PropertyInfo {
 const std::vector<PropertyInfo>& property_catalog();
 const PropertyInfo* find_property(std::string_view name);
 bool applies(const PropertyInfo& p, Architecture a);
+// The property by name; throws ConfigError("--property", ...) when there is none or it does not
+// apply to the architecture.
+const PropertyInfo& applicable_property(std::string_view name, Architecture a);
 
 // The healthy reference a recovery check compares with; computed once per setup and seed.
 // The recovery check compares a window of the triggered run with the same window of this run:
 // the same background arrivals without triggers, so the noise of the arrivals cancels out.
 struct HealthyLevel {
-    double goodput_per_s = 0.0;           // over the whole background, after a warm-up second
-    std::vector<std::uint64_t> goodput;   // successes per metrics window, the first at t = 0
-    Duration window;                      // the metrics window's width
-    double goodput_between(Time from, Time to) const;  // per second, over the windows inside [from, to)
+    double goodput_per_s = 0.0;                     // over the whole background, after a warm-up second
+    TimeSeries goodput{Duration::millis(100)};      // the run's successes per window
 };
 HealthyLevel measure_healthy(const HuntSetup& setup);
 

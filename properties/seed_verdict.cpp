@@ -4,7 +4,6 @@
 #include <exception>  // std::exception_ptr
 #include <thread>     // std::thread, std::thread::hardware_concurrency
 
-#include "statemachines/config_error.hpp"
 
 namespace cascadelab::properties {
 
@@ -13,7 +12,7 @@ SeedEvaluator::SeedEvaluator(std::string property, const HuntSetup& setup, unsig
       setup_(setup),
       threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
       needs_healthy_(property_ == "recovery") {
-    if (!find_property(property_)) throw ConfigError("--property", property_, "no such property (cascadelab hunt --list)");
+    applicable_property(property_, setup.scenario.architecture);
     // Runs on several threads at once: a progress callback would be called concurrently.
     setup_.run_progress = nullptr;
 }
@@ -82,12 +81,17 @@ SeedEstimate SeedEvaluator::estimate(const Schedule& schedule, std::uint64_t fir
     return e;
 }
 
-SequentialVerdict SeedEvaluator::decide(const Schedule& schedule, std::uint64_t first, const SprtOptions& options) {
+SequentialVerdict SeedEvaluator::decide(const Schedule& schedule, std::uint64_t first, const SprtOptions& options,
+                                        const Violation* seen_at_first) {
     Sprt test(options);
     SequentialVerdict verdict;
+    if (seen_at_first) {
+        verdict.violation = *seen_at_first;
+        test.add(true);
+    }
     // Batches of one run per thread; the test reads them in seed order and stops where it decides,
     // so the runs it counts do not depend on the batch size.
-    for (std::uint64_t next = first; test.decision() == Sprt::Decision::Undecided;) {
+    for (std::uint64_t next = first + test.runs(); test.decision() == Sprt::Decision::Undecided;) {
         const std::uint64_t batch = std::min<std::uint64_t>(threads_, options.max_runs - test.runs());
         for (auto& v : run_all(schedule, next, batch)) {
             if (v && !verdict.violation) verdict.violation = std::move(v);

@@ -38,7 +38,7 @@ struct SequentialVerdict {
 
 class SeedEvaluator {
 public:
-    // threads = 0: one per core. Throws ConfigError when the property does not exist.
+    // threads = 0: one per core. Throws ConfigError when the property does not exist or apply.
     SeedEvaluator(std::string property, const HuntSetup& setup, unsigned threads);
 
     // One run of the schedule under `seed`.
@@ -50,7 +50,10 @@ public:
     // How often the schedule breaks the property over seeds [first, first + count).
     SeedEstimate estimate(const Schedule& schedule, std::uint64_t first, std::uint64_t count);
     // Wald's test from seed `first` on: whether the schedule fails with probability ≥ the threshold.
-    SequentialVerdict decide(const Schedule& schedule, std::uint64_t first, const SprtOptions& options);
+    // `seen_at_first`: the violation of seed `first` when the caller has run it already (it is
+    // counted, not run again).
+    SequentialVerdict decide(const Schedule& schedule, std::uint64_t first, const SprtOptions& options,
+                             const Violation* seen_at_first = nullptr);
 
     // Simulations run so far, healthy references included.
     std::uint64_t simulations() const { return simulations_.load(); }

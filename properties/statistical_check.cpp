@@ -34,9 +34,7 @@ std::vector<Schedule> draw_schedules(const HuntSetup& setup, std::uint64_t n, co
 
 CheckResult check_statistically(std::string_view property, const HuntSetup& setup, const CheckOptions& options) {
     options.validate();
-    const PropertyInfo* info = find_property(property);
-    if (!info || !applies(*info, setup.scenario.architecture))
-        throw ConfigError("--property", std::string{property}, "no such property for this architecture");
+    applicable_property(property, setup.scenario.architecture);
     setup.validate();
     const std::uint64_t n = zero_failure_runs(options.epsilon, options.delta);
     const std::vector<Schedule> schedules = draw_schedules(setup, n, options);
