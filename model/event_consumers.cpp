@@ -48,6 +48,7 @@ void EventSystem::on_deliver(std::uint32_t w) {
     if (l.machine->deliveries() > 1) ++metrics_.retries;
     if (l.stage == 0) observed_.max_attempt_number = std::max(observed_.max_attempt_number, l.machine->deliveries());
     if (!last_stage(wk.stage)) return forward(w);
+    wk.guarded.caller = l.number;
     switch (guards_->enter(wk.guarded, now, w, true)) {
         case GuardDecision::Admitted: call_downstream(w); break;
         case GuardDecision::Waiting: break;
@@ -58,7 +59,7 @@ void EventSystem::on_deliver(std::uint32_t w) {
 
 void EventSystem::call_downstream(std::uint32_t w) {
     Worker& wk = workers_[w];
-    desk_.start(wk.guarded.call, w);
+    guards_->send(wk.guarded, w);
     ++metrics_.attempts_by_tier[wk.stage];
     if (last_.attempt_timeout > Duration::zero())
         sim_.schedule_after(last_.attempt_timeout, SystemEvent{SystemEventKind::AttemptTimeout,

@@ -34,7 +34,7 @@ EventSystem::EventSystem(const Scenario& s, const RunOptions& options)
     if (last_.bulkhead) bulkhead_.emplace(*last_.bulkhead, *this, kBulkhead);
     if (breaker_) metrics_.breaker_open.record(Time{}, 0.0);
     guards_.emplace(breaker_ ? &*breaker_ : nullptr, bulkhead_ ? &*bulkhead_ : nullptr, PermitlessOutcomes::Ignored,
-                    metrics_, desk_, &observed_);
+                    metrics_, desk_, &observed_, options_.observer);
     stages_.push_back(Stage{&s.event, {}, {}});
     for (const EventConfig& inner : s.inner_stages) stages_.push_back(Stage{&inner, {}, {}});
     metrics_.attempts_by_tier.assign(stages_.size(), 0);

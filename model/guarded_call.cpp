@@ -5,14 +5,21 @@
 namespace cascadelab {
 
 CallGuards::CallGuards(CircuitBreaker* breaker, Bulkhead* bulkhead, PermitlessOutcomes permitless, RunMetrics& metrics,
-                       CallDesk& desk, ObserverCounters* observed)
-    : breaker_(breaker), bulkhead_(bulkhead), permitless_(permitless), metrics_(metrics), desk_(desk), observed_(observed) {}
+                       CallDesk& desk, ObserverCounters* observed, RunObserver* observer)
+    : breaker_(breaker),
+      bulkhead_(bulkhead),
+      permitless_(permitless),
+      metrics_(metrics),
+      desk_(desk),
+      observed_(observed),
+      observer_(observer) {}
 
 bool CallGuards::ask_breaker(GuardedCall& c, Time now) {
     if (!breaker_) return true;
     c.permit = breaker_->call_requested(now);
     if (observed_ && c.permit.permitted) ++observed_->breaker_permits;
-    if (!c.permit.permitted) ++metrics_.breaker_rejections;
+    if (c.permit.permitted) tell(now, c, CallEvent{.step = CallStep::Permitted, .epoch = c.permit.epoch});
+    else ++metrics_.breaker_rejections;
     return c.permit.permitted;
 }
 
@@ -53,8 +60,21 @@ bool CallGuards::permit_rejected(GuardedCall& c, Time now) {
     return true;
 }
 
+void CallGuards::send(GuardedCall& c, std::uint32_t owner) {
+    desk_.start(c.call, owner);
+    tell(c.call.started, c, CallEvent{.step = CallStep::Sent});
+}
+
+std::uint64_t CallGuards::send_elsewhere(GuardedCall& c) {
+    const std::uint64_t token = desk_.start_elsewhere(c.call);
+    tell(c.call.started, c, CallEvent{.step = CallStep::Sent});
+    return token;
+}
+
 bool CallGuards::answered(GuardedCall& c, const SystemEvent& e, Time now) {
     if (!desk_.done(c.call, e)) return false;  // the caller left long ago (timeout, deadline)
+    tell(now, c, CallEvent{.step = CallStep::Answered, .failed = e.fails, .outcome = c.call.failure,
+                           .pushback = e.fails ? c.call.pushback : Pushback::none()});
     release_slot(c, now);
     const Duration took = now - c.call.started;
     if (e.fails) {
@@ -73,6 +93,8 @@ void CallGuards::abandon(GuardedCall& c, Time now, Duration took) {
 
 void CallGuards::settled_elsewhere(GuardedCall& c, Time now, Duration took, std::optional<AttemptOutcome> failure) {
     c.call.open = false;
+    tell(now, c, CallEvent{.step = CallStep::Answered, .failed = failure.has_value(),
+                           .outcome = failure.value_or(AttemptOutcome::Error)});
     release_slot(c, now);
     record(c, now, took, failure);
 }
@@ -84,6 +106,7 @@ void CallGuards::leave(GuardedCall& c, Time now) {
         return;
     }
     if (!c.call.open) return;
+    tell(now, c, CallEvent{.step = CallStep::Left});
     desk_.leave(c.call);
     release_slot(c, now);
 }
@@ -102,6 +125,9 @@ void CallGuards::record(GuardedCall& c, Time now, Duration took, std::optional<A
     BreakerPermit permit = c.permit;
     if (!permit.permitted && permitless_ == PermitlessOutcomes::RecordedWithEpochZero) permit = {true, 0};
     if (permit.permitted) {
+        // Told before the breaker hears it: an invariant then sees the state the outcome met.
+        tell(now, c, CallEvent{.step = CallStep::Recorded, .failed = failure.has_value(),
+                               .outcome = failure.value_or(AttemptOutcome::Error), .took = took, .epoch = permit.epoch});
         if (failure) breaker_->call_finished(now, permit, took, *failure);
         else breaker_->call_succeeded(now, permit, took);
     }

@@ -23,6 +23,7 @@ namespace cascadelab {
 
 // A caller's side of its call in progress.
 struct GuardedCall {
+    std::uint64_t caller = 0;  // what observers see of it: its request (RPC) or event number
     DownstreamCall call;
     BreakerPermit permit;
     bool holds_slot = false;        // holds a bulkhead slot
@@ -46,9 +47,10 @@ enum class PermitlessOutcomes {
 class CallGuards {
 public:
     // `breaker`, `bulkhead`: either may be absent. `observed`: where permits are counted for the
-    // invariants, or nullptr for guards the invariants do not watch (an inner tier's).
+    // invariants, and `observer` the run's observer told of every step of a call; both nullptr for
+    // guards the invariants do not watch (an inner tier's).
     CallGuards(CircuitBreaker* breaker, Bulkhead* bulkhead, PermitlessOutcomes permitless, RunMetrics& metrics,
-               CallDesk& desk, ObserverCounters* observed);
+               CallDesk& desk, ObserverCounters* observed, RunObserver* observer);
 
     // The breaker's permit only (a breaker per request asks once, before the first attempt).
     // False when refused (counted).
@@ -60,6 +62,11 @@ public:
     // it was a stale entry's, absorbed (a stale grant's slot is given straight back).
     bool permit_granted(GuardedCall& c, Time now);
     bool permit_rejected(GuardedCall& c, Time now);
+
+    // The admitted call leaves for the service (its AttemptDone goes to `owner`), or for the next
+    // tier (returns the call's token).
+    void send(GuardedCall& c, std::uint32_t owner);
+    std::uint64_t send_elsewhere(GuardedCall& c);
 
     // The service answered (an AttemptDone). False: the caller left this call earlier and the
     // answer is ignored. True: the slot is back, the outcome recorded, a failure counted; the
@@ -83,6 +90,11 @@ private:
     void record(GuardedCall& c, Time now, Duration took, std::optional<AttemptOutcome> failure);
     void bulkhead_refused(GuardedCall& c, Time now);
     void count_service_failure(const DownstreamCall& call);
+    void tell(Time now, const GuardedCall& c, CallEvent e) {
+        if (!observer_) return;
+        e.caller = c.caller;
+        observer_->call(now, e);
+    }
 
     CircuitBreaker* breaker_;
     Bulkhead* bulkhead_;
@@ -90,6 +102,7 @@ private:
     RunMetrics& metrics_;
     CallDesk& desk_;
     ObserverCounters* observed_;
+    RunObserver* observer_;
 };
 
 }  // namespace cascadelab

@@ -10,6 +10,7 @@
 #include "model/kernel/time.hpp"
 #include "statemachines/circuit_breaker.hpp"
 #include "statemachines/component_id.hpp"
+#include "statemachines/outcome.hpp"
 
 namespace cascadelab {
 
@@ -32,6 +33,8 @@ struct Snapshot {
     std::uint32_t downstream_in_flight = 0;
     std::uint32_t bulkhead_active = 0;      // 0 without a bulkhead
     std::uint32_t bulkhead_limit = 0;       // 0 without a bulkhead
+    std::uint32_t bulkhead_waiting = 0;     // callers in the bulkhead's queue (stale entries too)
+    std::uint32_t bulkhead_queue_limit = 0; // max_queue_length; 0 without a bulkhead
     bool has_breaker = false;
     BreakerState breaker_state = BreakerState::Closed;
     std::uint32_t breaker_probes = 0;       // probes in flight in HalfOpen
@@ -47,12 +50,35 @@ struct Snapshot {
     std::uint64_t dropped = 0;
 };
 
+// One call on its way through the guards (breaker, bulkhead) to the service or the next tier, as
+// the guards see it. The invariants judge the breaker, the bulkhead and the retry machines from
+// these steps instead of reading the machines' own counters (which a bug in a machine would keep
+// consistent with itself).
+enum class CallStep : std::uint8_t {
+    Permitted,  // the breaker gave the call a permit (`epoch`)
+    Sent,       // past the guards: the call left for the service (or the next tier)
+    Answered,   // the answer the caller awaited: ok, or `failed` with `outcome` and `pushback`
+    Left,       // the caller stopped waiting for a call at the service (timeout, deadline)
+    Recorded,   // an outcome handed to the breaker: `failed` with `outcome`, `took`, the permit's `epoch`
+};
+struct CallEvent {
+    CallStep step = CallStep::Sent;
+    std::uint64_t caller = 0;  // the request number (RPC) or event number (event-driven) of the call
+    bool failed = false;
+    AttemptOutcome outcome = AttemptOutcome::Error;  // when `failed`
+    Pushback pushback{};                             // Answered
+    Duration took{};                                 // Recorded
+    std::uint64_t epoch = 0;                         // Permitted, Recorded
+};
+
 class RunObserver {
 public:
     virtual ~RunObserver() = default;
     // A machine changed state (or took an internal row). Names have static storage duration.
     virtual void transitioned(Time, ComponentId /*component*/, std::string_view /*from*/,
                               std::string_view /*event*/, std::string_view /*to*/, std::uint64_t /*id*/) {}
+    // A call of the client tier (RPC) or the calling stage (event-driven) took a step.
+    virtual void call(Time, const CallEvent&) {}
     // After every simulator event.
     virtual void step(const Snapshot&) {}
 };

@@ -28,18 +28,25 @@ void RpcSystem::begin_attempt(std::uint32_t s) {
 void RpcSystem::send_to_downstream(std::uint32_t s) {
     Request& r = slots_[s];
     const Time now = sim_.now();
-    if (tier_of(s).config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
+    Tier& t = tier_of(s);
+    if (t.config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
     ++metrics_.attempts_by_tier[r.tier];
     if (r.tier + 1 < tiers_.size()) {
-        start_request(r.tier + 1, s, desk_.start_elsewhere(r.guarded.call), r.number);
+        start_request(r.tier + 1, s, t.guards->send_elsewhere(r.guarded), r.number);
         return;
     }
-    desk_.start(r.guarded.call, s);
+    t.guards->send(r.guarded, s);
 }
 
 void RpcSystem::on_attempt_done(const SystemEvent& e) {
     Request& r = slots_[e.index];
     if (!tier_of(e.index).guards->answered(r.guarded, e, sim_.now())) return;
+    // A request has its outcome only once its attempt ended, so it awaits no answer: one that
+    // reaches a settled request (its Retry machine may be gone) is a modelling error.
+    if (r.settled || !r.retry) {
+        ++unhandled_effects_;
+        return;
+    }
     if (e.fails) attempt_failed(e.index, r.guarded.call.failure, r.guarded.call.pushback);
     else attempt_succeeded(e.index);
 }

@@ -28,9 +28,10 @@ RpcSystem::RpcSystem(const Scenario& s, const RunOptions& options)
         tiers_.push_back(std::make_unique<Tier>(*this, static_cast<std::uint32_t>(tiers_.size()), inner));
     for (const auto& t : tiers_) {
         const bool per_request = t->config->breaker_scope == BreakerScope::PerRequest;
+        const bool front = t.get() == tiers_.front().get();  // the tier the invariants watch
         t->guards.emplace(t->breaker ? &*t->breaker : nullptr, t->bulkhead ? &*t->bulkhead : nullptr,
                           per_request ? PermitlessOutcomes::RecordedWithEpochZero : PermitlessOutcomes::Ignored,
-                          metrics_, desk_, t.get() == tiers_.front().get() ? &observed_ : nullptr);
+                          metrics_, desk_, front ? &observed_ : nullptr, front ? options_.observer : nullptr);
     }
     metrics_.attempts_by_tier.assign(tiers_.size(), 0);
     if (tiers_[0]->breaker) metrics_.breaker_open.record(Time{}, 0.0);
@@ -126,6 +127,7 @@ void RpcSystem::start_request(std::uint32_t tier_index, std::uint32_t parent, st
     r.settled = false;
     r.retry_counted = false;
     r.guarded.call = DownstreamCall{};
+    r.guarded.caller = number;
     r.guarded.holds_slot = r.guarded.waiting_for_slot = false;
     r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr,
                                       ComponentId{ComponentKind::Retry, place_of(tier_index)});

@@ -21,6 +21,8 @@ Snapshot common_snapshot(Time now, std::uint64_t step, const RunMetrics& m, cons
     if (g.bulkhead) {
         snap.bulkhead_active = g.bulkhead->active();
         snap.bulkhead_limit = g.bulkhead_config->max_concurrent_calls;
+        snap.bulkhead_waiting = g.bulkhead->waiting();
+        snap.bulkhead_queue_limit = g.bulkhead_config->max_queue_length;
     }
     if (g.breaker) {
         snap.has_breaker = true;
