@@ -38,6 +38,7 @@ Duration around_from(const std::string& text) {
 
 struct HuntArgs {
     bool list = false;
+    bool list_knobs = false;
     std::string property;
     std::string scenario;
     std::string cases = "100";
@@ -57,6 +58,7 @@ struct HuntArgs {
     std::string threads = "0";
     bool fragile = false;
     bool report_fragile = false;
+    bool vary_config = false;
     bool check = false;
     std::string epsilon = "0.01";
     std::string delta = "0.05";
@@ -137,6 +139,7 @@ HuntPlan validate(const HuntArgs& a) {
     p.options.max_size = static_cast<int>(parse_whole("--max-size", a.max_size, 1, 10'000));
     p.setup.background_rate_per_s =
         parse_number("--background", a.background, 0, kMaxBackgroundRate, /*lo_open=*/true);
+    p.setup.vary_config = a.vary_config;
     p.around = around_from(a.around);
     read_seed_options(a, p);
     if (const std::string* reproduce = given("--reproduce", a.reproduce)) {
@@ -435,6 +438,7 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
         "hunt", "Search for a traffic/fault schedule that breaks a property, shrink it, print its timeline, write a "
                 "replay file. Exit 0: none found; 1: found; 2: bad input.");
     cmd->add_flag("--list", a->list, "Name every property with one line of what it checks");
+    cmd->add_flag("--list-knobs", a->list_knobs, "Name every configuration knob --vary-config may draw, with its range");
     cmd->add_option("--property", a->property, "The property to break (see --list)")->type_name("NAME");
     cmd->add_option("--scenario", a->scenario, "The configuration under test: a preset (e.g. rpc-naive) or a file")
         ->type_name("PRESET|FILE");
@@ -443,6 +447,10 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
     cmd->add_option("--max-size", a->max_size, "RapidCheck's size bound, 1 to 10000 (default 100)")->type_name("N");
     cmd->add_option("--background", a->background, "Background traffic in requests per second (default 400)")
         ->type_name("RATE");
+    cmd->add_flag("--vary-config", a->vary_config,
+                  "Also draw configuration knobs the scenario may leave off (capacity, a bounded bulkhead queue, fatal "
+                  "errors, pushback, a deadline, slow calls, ...; docs/hunting.md lists them); shrinking drops the ones "
+                  "not needed");
     cmd->add_option("--around", a->around, "Milliseconds of the run to show either side of the violation (1000)")
         ->type_name("MS");
     cmd->add_option("--reproduce", a->reproduce, "Re-derive the case of an earlier hunt from its reproduce string")
@@ -455,7 +463,15 @@ void add_hunt_command(CLI::App& app, PendingAction& pending) {
     cmd->callback([a, &pending] {
         if (a->list) {
             pending.action = [] {
-                for (const PropertyInfo& p : property_catalog()) fmt::print("{:<15} {}\n", p.name, p.summary);
+                for (const PropertyInfo& p : property_catalog()) fmt::print("{:<19} {}\n", p.name, p.summary);
+                return kExitOk;
+            };
+            return;
+        }
+        if (a->list_knobs) {
+            pending.action = [] {
+                for (const KnobInfo& k : knob_table())
+                    fmt::print("{:<23} {:>4} to {:<5} {}\n", k.key, k.lo, k.hi, k.doc);
                 return kExitOk;
             };
             return;

@@ -53,10 +53,33 @@ rc::Gen<FaultWindow> fault(const HuntSetup& setup) {
         });
 }
 
+rc::Gen<std::vector<KnobSetting>> config(const Scenario& base) {
+    // Each knob that applies is on or off (off is the simpler value), and when on, drawn from its range.
+    std::vector<rc::Gen<std::optional<KnobSetting>>> draws;
+    for (const KnobInfo& k : knob_table()) {
+        if (!k.applies(base)) continue;
+        draws.push_back(rc::gen::mapcat(rc::gen::arbitrary<bool>(), [&k](bool on) -> rc::Gen<std::optional<KnobSetting>> {
+            if (!on) return rc::gen::just(std::optional<KnobSetting>{});
+            return rc::gen::map(between(k.lo, k.hi),
+                                [knob = k.knob](std::int64_t v) { return std::optional<KnobSetting>{KnobSetting{knob, v}}; });
+        }));
+    }
+    return rc::gen::exec([draws] {
+        std::vector<KnobSetting> settings;
+        for (const auto& d : draws)
+            if (const std::optional<KnobSetting> k = *d) settings.push_back(*k);
+        return settings;
+    });
+}
+
 rc::Gen<Schedule> schedule(const HuntSetup& setup) {
+    const rc::Gen<std::vector<KnobSetting>> knobs =
+        setup.vary_config ? config(setup.scenario) : rc::gen::just(std::vector<KnobSetting>{});
     return rc::gen::apply(
-        [](std::vector<Burst> bursts, std::vector<FaultWindow> faults) { return Schedule{std::move(bursts), std::move(faults)}; },
-        at_most<Burst>(kMaxBursts, burst(setup)), at_most<FaultWindow>(kMaxFaults, fault(setup)));
+        [](std::vector<Burst> bursts, std::vector<FaultWindow> faults, std::vector<KnobSetting> settings) {
+            return Schedule{std::move(bursts), std::move(faults), std::move(settings)};
+        },
+        at_most<Burst>(kMaxBursts, burst(setup)), at_most<FaultWindow>(kMaxFaults, fault(setup)), knobs);
 }
 
 Schedule largest_schedule(const HuntSetup& setup) {

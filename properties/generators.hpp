@@ -25,6 +25,9 @@ inline constexpr int kMaxBursts = 3;
 inline constexpr int kMaxFaults = 2;
 rc::Gen<Burst> burst(const HuntSetup& setup);
 rc::Gen<FaultWindow> fault(const HuntSetup& setup);
+// With setup.vary_config, each knob that applies to the scenario (knobs.hpp) is also drawn: on or
+// off, and its value from its range; shrinking turns knobs off, then lowers their values.
+rc::Gen<std::vector<KnobSetting>> config(const Scenario& base);
 rc::Gen<Schedule> schedule(const HuntSetup& setup);
 
 // The schedule with the most requests any of the above can draw: every burst at its largest, all

@@ -182,6 +182,13 @@ public:
                 }
                 changed |= simplify_fault(i);
             }
+            for (std::size_t i = 0; i < s_.config.size(); ++i) {
+                if (drop_knob(i)) {
+                    changed = true;
+                    break;
+                }
+                changed |= lower_knob(i);
+            }
         }
         return {s_, steps_};
     }
@@ -263,6 +270,18 @@ private:
                                                     [&](Schedule& c) { c.faults[i].strength = levels.strength(v); });
                                             });
         return take_edited([&](Schedule& c) { c.faults[i].strength = levels.strength(level); });
+    }
+
+    // The scenario as it is, or the knob at the low end of its range (its simplest value).
+    bool drop_knob(std::size_t i) {
+        return take_edited([&](Schedule& c) { c.config.erase(c.config.begin() + static_cast<std::ptrdiff_t>(i)); });
+    }
+    bool lower_knob(std::size_t i) {
+        const KnobInfo& k = info(s_.config[i].knob);
+        const auto value = smallest_failing(k.lo, s_.config[i].value, [&](std::int64_t v) {
+            return fails_with([&](Schedule& c) { c.config[i].value = v; });
+        });
+        return take_edited([&](Schedule& c) { c.config[i].value = value; });
     }
 
     Schedule s_;

@@ -55,8 +55,8 @@ using ScheduleCheck = std::function<std::optional<Violation>(const Schedule&)>;
 HuntResult search(const HuntSetup& setup, const HuntOptions& options, std::string_view id, const ScheduleCheck& check);
 
 // Shrinking that RapidCheck's generic moves cannot make: merge bursts into one, drop spreads and
-// start times to zero, bisect burst sizes and fault lengths and strengths down, drop faults —
-// each kept only if the schedule still fails. Returns the simplest failing schedule it reached
+// start times to zero, bisect burst sizes and fault lengths and strengths down, drop faults and
+// knobs, bisect knob values down — each kept only if the schedule still fails. Returns the simplest failing schedule it reached
 // and the number of simplifications taken.
 std::pair<Schedule, int> simplify(Schedule schedule, const ScheduleCheck& check);
 

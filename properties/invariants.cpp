@@ -10,6 +10,8 @@
 #include "model/event_system.hpp"
 #include "model/run.hpp"
 #include "model/kernel/trace.hpp"
+#include "properties/call_checks.hpp"
+#include "properties/step_check.hpp"
 #include "statemachines/config_error.hpp"
 
 namespace cascadelab::properties {
@@ -20,50 +22,38 @@ std::string describe(const Violation& v) {
 
 namespace {
 
-// A step-level invariant: checks each snapshot, remembers the first violation.
-class StepCheck : public RunObserver {
-public:
-    StepCheck(std::string_view name, std::optional<Violation>& first) : name_(name), first_(first) {}
-    // Every check is made from the setup (make_check); those that need nothing of it inherit this.
-    StepCheck(std::string_view name, std::optional<Violation>& first, const HuntSetup&) : StepCheck(name, first) {}
-    void step(const Snapshot& s) final {
-        if (first_) return;
-        check(s);
-    }
-
-protected:
-    virtual void check(const Snapshot& s) = 0;
-    void fail(const Snapshot& s, std::string detail) { first_ = Violation{std::string{name_}, s.now, s.step, std::move(detail)}; }
-    void fail(Time at, std::uint64_t step, std::string detail) { first_ = Violation{std::string{name_}, at, step, std::move(detail)}; }
-    bool failed() const { return first_.has_value(); }
-
-public:
-    // After the run, for what can only be judged at its end (everything settled).
-    virtual void at_end(const RunMetrics&) {}
-
-private:
-    std::string_view name_;
-    std::optional<Violation>& first_;
-};
-
+// Counted twice: by the bulkhead (its active slots and queue) and, independently, from the calls
+// the guards sent to the service and that have not come back or been left.
 class BulkheadBound final : public StepCheck {
 public:
-    using StepCheck::StepCheck;
+    BulkheadBound(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        if (const auto& b = watched_bulkhead(h.scenario)) limit_ = b->max_concurrent_calls;
+    }
+    void call(Time at, const CallEvent& e) override {
+        if (failed() || limit_ == 0) return;
+        if (e.step == CallStep::Sent && ++at_service_ > limit_)
+            fail(at, fmt::format("{} calls at the service through a bulkhead of {} (#{} the last sent)", at_service_,
+                                 limit_, e.caller));
+        if ((e.step == CallStep::Answered || e.step == CallStep::Left) && at_service_ > 0) --at_service_;
+    }
     void check(const Snapshot& s) override {
         if (s.bulkhead_limit && s.bulkhead_active > s.bulkhead_limit)
             fail(s, fmt::format("{} calls hold a slot of a bulkhead of {}", s.bulkhead_active, s.bulkhead_limit));
+        else if (s.bulkhead_limit && s.bulkhead_waiting > s.bulkhead_queue_limit)
+            fail(s, fmt::format("{} callers wait in a bulkhead queue of {}", s.bulkhead_waiting, s.bulkhead_queue_limit));
     }
+
+private:
+    std::uint32_t limit_ = 0;       // 0: no bulkhead
+    std::uint32_t at_service_ = 0;  // calls sent and neither answered nor left
 };
 
 class BreakerSafety final : public StepCheck {
 public:
     BreakerSafety(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
         // The breaker the snapshots show: the client's, or the last stage's (the one that calls the service).
-        const Scenario& sc = h.scenario;
-        const std::optional<CircuitBreakerConfig>& b =
-            sc.architecture == Architecture::Rpc ? sc.rpc.breaker
-                                                 : (sc.inner_stages.empty() ? sc.event.breaker : sc.inner_stages.back().breaker);
-        if (b) min_wait_ = b->wait_duration_in_open_state;  // a grown wait is longer, never shorter
+        // A grown wait is longer, never shorter.
+        if (const auto& b = watched_breaker(h.scenario)) min_wait_ = b->wait_duration_in_open_state;
     }
     void check(const Snapshot& s) override {
         if (!s.has_breaker) return;
@@ -100,6 +90,15 @@ public:
         const double stretch =
             b.jitter == Jitter::Proportional && b.cap_order == CapOrder::CapThenJitter ? b.proportional_high : 1.0;
         cap_ = Duration::micros(static_cast<std::int64_t>(static_cast<double>(b.cap.us()) * stretch) + 1);
+        // The calls the watched guards send: the client tier's attempts, the last stage's deliveries.
+        max_sent_ = rpc ? max_attempts_
+                        : (s.inner_stages.empty() ? s.event : s.inner_stages.back()).message.max_deliveries;
+    }
+    // Counted where the calls leave for the service, not by the machines that number them.
+    void call(Time at, const CallEvent& e) override {
+        if (failed() || e.step != CallStep::Sent) return;
+        if (const std::uint32_t n = ++sent_[e.caller]; n > max_sent_)
+            fail(at, fmt::format("#{} sent its call {} times, {} allowed", e.caller, n, max_sent_));
     }
     void check(const Snapshot& s) override {
         if (s.max_attempt_number > max_attempts_)
@@ -110,7 +109,9 @@ public:
 
 private:
     std::uint32_t max_attempts_;
+    std::uint32_t max_sent_;
     Duration cap_;
+    std::unordered_map<std::uint64_t, std::uint32_t> sent_;  // calls sent, by request or event
 };
 
 // Over every trailing window W: retries decided <= budget x requests started + reserve.
@@ -194,6 +195,14 @@ public:
         const Scenario& s = h.scenario;
         max_by_stage_.push_back(s.event.message.max_deliveries);
         for (const EventConfig& inner : s.inner_stages) max_by_stage_.push_back(inner.message.max_deliveries);
+        calling_stage_ = static_cast<std::uint32_t>(s.inner_stages.size());
+        requeue_on_ = (s.inner_stages.empty() ? s.event : s.inner_stages.back()).message.requeue_on;
+    }
+    // The calling stage's answers: a failure its requeue_on leaves out dead-letters at once.
+    void call(Time, const CallEvent& e) override {
+        if (e.step != CallStep::Answered) return;
+        if (e.failed) last_failure_[e.caller] = e.outcome;
+        else last_failure_.erase(e.caller);
     }
     void transitioned(Time at, ComponentId component, std::string_view, std::string_view event, std::string_view to,
                       std::uint64_t id) override {
@@ -205,7 +214,7 @@ public:
                 fail(at, step_, fmt::format("{} #{} delivered {} times, max_deliveries is {}", component.name(), id,
                                             deliveries_[key], max));
         } else if (to == name(MessageState::DeadLettered)) {
-            if (deliveries_[key] != max)
+            if (deliveries_[key] != max && !rejected_at_once(component.place, id))
                 fail(at, step_, fmt::format("{} #{} dead-lettered after {} deliveries, max_deliveries is {}", component.name(),
                                             id, deliveries_[key], max));
             deliveries_.erase(key);
@@ -225,7 +234,14 @@ public:
     }
 
 private:
+    bool rejected_at_once(std::uint32_t stage, std::uint64_t id) const {
+        const auto it = last_failure_.find(id);
+        return stage == calling_stage_ && it != last_failure_.end() && !requeue_on_.contains(it->second);
+    }
     std::vector<std::uint32_t> max_by_stage_;
+    std::uint32_t calling_stage_ = 0;
+    OutcomeSet requeue_on_;
+    std::unordered_map<std::uint64_t, AttemptOutcome> last_failure_;  // the calling stage's, by event
     std::uint64_t step_ = 1;
     Snapshot last_;
     std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> deliveries_;
@@ -331,7 +347,8 @@ std::unique_ptr<StepCheck> make_check(std::string_view name, const HuntSetup& se
 const std::vector<PropertyEntry>& registry() {
     static const std::vector<PropertyEntry> entries{
         {{"bulkhead-bound",
-          "calls holding a bulkhead slot never exceed max_concurrent_calls, at any instant",
+          "calls holding a bulkhead slot (counted by the bulkhead, and from the calls at the service) never "
+          "exceed max_concurrent_calls, nor its waiters max_queue_length, at any instant",
           /*rpc=*/true, /*event=*/true},
          &make_check<BulkheadBound>},
         {{"breaker-safety",
@@ -339,11 +356,30 @@ const std::vector<PropertyEntry>& registry() {
           "HalfOpen never has more probes out than permitted",
           /*rpc=*/true, /*event=*/true},
          &make_check<BreakerSafety>},
+        {{"breaker-accounting",
+          "every call that reaches the service through a breaker holds a permit, and every permit ends in "
+          "exactly one outcome handed to the breaker (timeouts and refusals included)",
+          /*rpc=*/true, /*event=*/true},
+         &make_breaker_accounting},
+        {{"breaker-verdicts",
+          "a Resilience4j breaker opens on the outcome that puts its window (rebuilt from the outcomes it was "
+          "given) at a threshold, and HalfOpen opens or closes as its probes' outcomes say",
+          /*rpc=*/true, /*event=*/true},
+         &make_breaker_verdicts},
         {{"retry-bounds",
-          "no request gets more attempts (no message more deliveries) than configured; every backoff "
-          "lies in [0, cap]",
+          "no request gets more attempts (no message more deliveries) than configured, counted where they "
+          "leave for the service too; every backoff lies in [0, cap]",
           /*rpc=*/true, /*event=*/true},
          &make_check<RetryBounds>},
+        {{"no-futile-retry",
+          "an answer the retry policy does not retry (an outcome outside retry_on, a server's \"do not retry\") "
+          "is the request's last attempt; RPC",
+          /*rpc=*/true, /*event=*/false},
+         &make_no_futile_retry},
+        {{"capacity-bound",
+          "the service never holds more attempts in flight than its capacity",
+          /*rpc=*/true, /*event=*/true},
+         &make_capacity_bound},
         {{"retry-storm",
           "over every trailing storm window, retries <= storm_budget x requests + storm_reserve "
           "(amplification <= 1 + budget); RPC",
@@ -355,8 +391,9 @@ const std::vector<PropertyEntry>& registry() {
           /*rpc=*/true, /*event=*/true},
          &make_check<Conservation>},
         {{"dlq-routing",
-          "a dead-lettered message was delivered exactly max_deliveries times, none more, and every "
-          "message ends acked, dead-lettered or dropped; event-driven",
+          "a dead-lettered message was delivered exactly max_deliveries times (fewer only when its last failure "
+          "is one requeue_on leaves out), none more, and every message ends acked, dead-lettered or dropped; "
+          "event-driven",
           /*rpc=*/false, /*event=*/true},
          &make_check<DlqRouting>},
         {{"termination",
@@ -434,9 +471,13 @@ std::optional<Violation> check(std::string_view property, const HuntSetup& setup
                                const HealthyLevel& healthy) {
     const PropertyEntry* entry = find_entry(property);
     if (!entry) return std::nullopt;  // callers validate the name first (hunt, replay files)
-    if (entry->run_check) return entry->run_check(setup, schedule, healthy);
+    if (entry->run_check) {
+        // The healthy level is the scenario's; a schedule that sets knobs is compared with its own.
+        if (schedule.config.empty() || entry->run_check != &check_recovery) return entry->run_check(setup, schedule, healthy);
+        return check_recovery(setup, schedule, measure_healthy(with_config(setup, schedule)));
+    }
     std::optional<Violation> first;
-    const std::unique_ptr<StepCheck> observer = entry->step_check(entry->info.name, setup, first);
+    const std::unique_ptr<StepCheck> observer = entry->step_check(entry->info.name, with_config(setup, schedule), first);
     const RunMetrics m = run_scenario(scenario_for(setup, schedule), RunOptions{}
                                                                          .with_observer(observer.get())
                                                                          .with_budget(setup.budget)

@@ -51,13 +51,15 @@ struct HealthyLevel {
 };
 HealthyLevel measure_healthy(const HuntSetup& setup);
 
-// Runs the schedule and checks one property. `healthy` is needed by "recovery" only.
+// Runs the schedule and checks one property. `healthy` is needed by "recovery" only, and only for a
+// schedule without knobs: one that sets knobs is compared with the same knobs' healthy run.
 // Precondition: the property applies to the setup's architecture.
 std::optional<Violation> check(std::string_view property, const HuntSetup& setup, const Schedule& schedule,
                                const HealthyLevel& healthy);
 
 // The step-level invariants as observers, for tests and the timeline: `first` receives the first
-// violation (later ones are not recorded). nullptr for a run-level property.
+// violation (later ones are not recorded). nullptr for a run-level property. For a schedule with
+// knobs, pass with_config(setup, schedule).
 std::unique_ptr<RunObserver> make_observer(std::string_view property, const HuntSetup& setup,
                                            std::optional<Violation>& first);
 

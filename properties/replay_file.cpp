@@ -136,6 +136,7 @@ ReplayFile read_replay(const std::string& text) {
     }
     r.setup = setup_from_json(hunt.dump(), std::move(scenarios.front()));
     r.schedule = schedule_from_json(schedule.dump());
+    with_knobs(r.setup.scenario, r.schedule.config).validate();  // a knob out of range or not for this scenario
     return r;
 }
 

@@ -87,6 +87,13 @@ Scenario with_arrivals(const HuntSetup& setup, std::vector<Time> arrivals, std::
 
 }  // namespace
 
+HuntSetup with_config(const HuntSetup& setup, const Schedule& schedule) {
+    if (schedule.config.empty()) return setup;
+    HuntSetup varied = setup;
+    varied.scenario = with_knobs(setup.scenario, schedule.config);
+    return varied;
+}
+
 Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule) {
     std::vector<Time> arrivals = background(setup);
     for (const Burst& b : schedule.bursts)
@@ -94,7 +101,7 @@ Scenario scenario_for(const HuntSetup& setup, const Schedule& schedule) {
             arrivals.push_back(b.start + Duration::micros(b.spread.us() * k / std::max<std::uint32_t>(1, b.size)));
     Scenario s = with_arrivals(setup, std::move(arrivals), "+schedule");
     s.faults = FaultSchedule{schedule.faults};
-    return s;
+    return with_knobs(std::move(s), schedule.config);
 }
 
 ResourceEstimate estimate_hunt_run(const HuntSetup& setup, std::uint64_t largest_bursts) {
@@ -141,6 +148,7 @@ std::string describe(const Schedule& schedule) {
         }
         out += ")";
     }
+    if (!schedule.config.empty()) out += fmt::format("{}config: {}", out.empty() ? "" : "; ", describe(schedule.config));
     return out;
 }
 
@@ -155,6 +163,11 @@ std::string schedule_to_json(const Schedule& schedule) {
                                    {"start_ms", ms(f.start.since_start())},
                                    {"length_ms", ms(f.length)},
                                    {"strength", f.strength}});
+    // Only when set, so that a schedule without knobs reads as it always did.
+    if (!schedule.config.empty()) {
+        j["config"] = json::object();
+        for (const KnobSetting& k : schedule.config) j["config"][std::string{info(k.knob).key}] = k.value;
+    }
     return j.dump(2);
 }
 
@@ -196,6 +209,19 @@ Schedule schedule_from_json(const std::string& text) {
         f.finish();
         s.faults.push_back(w);
     }
+    if (o.has("config")) {
+        const nlohmann::json& config = o.required("config", "an object of knobs");
+        if (!config.is_object()) o.fail("config", config, "must be an object of knobs, e.g. {\"capacity\": 12}");
+        for (const auto& [key, value] : config.items()) {
+            const KnobInfo* k = find_knob(key);
+            if (!k) o.fail("config", nlohmann::json(key), "no such knob (see docs/hunting.md)");
+            if (!value.is_number_integer())
+                throw ConfigError("schedule.config." + key, value.dump(), "must be a whole number");
+            s.config.push_back(KnobSetting{k->knob, value.get<std::int64_t>()});
+        }
+        std::sort(s.config.begin(), s.config.end(),
+                  [](const KnobSetting& a, const KnobSetting& b) { return a.knob < b.knob; });
+    }
     o.finish();
     FaultSchedule{s.faults}.validate();
     return s;
@@ -212,6 +238,7 @@ std::string setup_to_json(const HuntSetup& h) {
            {"storm_window_ms", ms(h.storm_window)},
            {"storm_budget", h.storm_budget},
            {"storm_reserve", h.storm_reserve}};
+    if (h.vary_config) j["vary_config"] = true;  // only when set: older files read as they did
     return j.dump(2);
 }
 
@@ -235,6 +262,7 @@ HuntSetup setup_from_json(const std::string& text, Scenario scenario) {
     o.millis("storm_window_ms", h.storm_window);
     o.number("storm_budget", h.storm_budget, 0, 1e6);
     o.number("storm_reserve", h.storm_reserve, 0, 1e9);
+    if (o.has("vary_config")) o.boolean("vary_config", h.vary_config);
     o.finish();
     try {
         h.validate();

@@ -13,6 +13,7 @@
 #include "model/run_options.hpp"
 #include "model/scenario.hpp"
 #include "model/kernel/time.hpp"
+#include "properties/knobs.hpp"
 
 namespace cascadelab::properties {
 
@@ -30,11 +31,12 @@ struct Burst {
 struct Schedule {
     std::vector<Burst> bursts;
     std::vector<FaultWindow> faults;
+    std::vector<KnobSetting> config{};  // knobs set on the scenario (hunt --vary-config), in table order
 
     // When the last burst or fault ends: the moment recovery is measured from.
     Time trigger_end() const;
     std::uint64_t burst_requests() const;
-    bool empty() const { return bursts.empty() && faults.empty(); }
+    bool empty() const { return bursts.empty() && faults.empty() && config.empty(); }
     bool operator==(const Schedule&) const = default;
 };
 
@@ -46,6 +48,8 @@ struct HuntSetup {
     Duration trigger_window = Duration::seconds(2);  // triggers start in [0, trigger_window]
     Duration max_trigger_length = Duration::seconds(2);
     std::uint32_t max_burst_size = 3000;
+    // Whether schedules also set configuration knobs (knobs.hpp) the scenario may leave off.
+    bool vary_config = false;
     // Recovery: goodput over [trigger end + recovery_within, + recovery_measure) must be at
     // least recovery_fraction of the healthy goodput.
     Duration recovery_within = Duration::seconds(2);
@@ -67,6 +71,10 @@ struct HuntSetup {
     void validate() const;  // ConfigError naming the field and the value
 };
 
+// The setup a schedule runs in: the scenario with the schedule's knobs set (the setup itself when
+// it sets none). Invariants are made from it, so that they judge the configuration that ran.
+HuntSetup with_config(const HuntSetup& setup, const Schedule& schedule);
+
 // The hunted scenario: background + bursts as an arrival list, and the schedule's faults in
 // place of the scenario's own — the schedule is the trigger, the scenario the configuration
 // (so a hunt on `metastable-naive` searches for the smallest trigger, not around its spike).
@@ -78,7 +86,8 @@ ResourceEstimate estimate_hunt_run(const HuntSetup& setup, std::uint64_t largest
 // The same without triggers: the healthy reference.
 Scenario healthy_scenario(const HuntSetup& setup);
 
-// "2 bursts (1200 at 350ms over 40ms, ...), 1 fault (outage at 0ms for 120ms)", or "nothing".
+// "2 bursts (1200 at 350ms over 40ms, ...), 1 fault (outage at 0ms for 120ms); config: capacity 12",
+// or "nothing".
 std::string describe(const Schedule& schedule);
 
 // JSON (ordered keys) and back; from_json throws ConfigError naming the field.

@@ -173,7 +173,7 @@ RecordedRun record_run(std::string_view property, const HuntSetup& setup, const 
                        const std::optional<Violation>& violation, Duration around) {
     const Scenario s = scenario_for(setup, schedule);
     std::optional<Violation> found;
-    std::unique_ptr<RunObserver> check = make_observer(property, setup, found);
+    std::unique_ptr<RunObserver> check = make_observer(property, with_config(setup, schedule), found);
     Recorder recorder(check.get());
     const RunMetrics m = run_scenario(
         s, RunOptions{}.with_observer(&recorder).with_budget(setup.budget).with_progress(setup.run_progress));
