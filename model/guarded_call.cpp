@@ -30,6 +30,7 @@ GuardDecision CallGuards::enter(GuardedCall& c, Time now, std::uint64_t id, bool
         case PermitDecision::Admitted: c.holds_slot = true; return GuardDecision::Admitted;
         case PermitDecision::Queued:
             c.waiting_for_slot = true;
+            tell(now, c, CallEvent{.step = CallStep::Queued});
             metrics_.max_bulkhead_waiting = std::max<std::uint64_t>(metrics_.max_bulkhead_waiting, bulkhead_->waiting());
             return GuardDecision::Waiting;
         case PermitDecision::Rejected: break;
@@ -56,6 +57,7 @@ bool CallGuards::permit_rejected(GuardedCall& c, Time now) {
         return false;
     }
     c.waiting_for_slot = false;
+    tell(now, c, CallEvent{.step = CallStep::Dequeued});
     bulkhead_refused(c, now);
     return true;
 }
@@ -103,6 +105,7 @@ void CallGuards::leave(GuardedCall& c, Time now) {
     if (c.waiting_for_slot) {
         c.waiting_for_slot = false;
         ++c.stale_waits;  // its bulkhead queue entry is now stale
+        tell(now, c, CallEvent{.step = CallStep::Dequeued});
         return;
     }
     if (!c.call.open) return;

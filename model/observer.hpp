@@ -56,6 +56,8 @@ struct Snapshot {
 // consistent with itself).
 enum class CallStep : std::uint8_t {
     Permitted,  // the breaker gave the call a permit (`epoch`)
+    Queued,     // the bulkhead is full: the call waits in its queue
+    Dequeued,   // it left the queue without a slot (refused, its wait expired, the caller gave up)
     Sent,       // past the guards: the call left for the service (or the next tier)
     Answered,   // the answer the caller awaited: ok, or `failed` with `outcome` and `pushback`
     Left,       // the caller stopped waiting for a call at the service (timeout, deadline)

@@ -50,6 +50,8 @@ public:
                 if (permitted_.erase(e.caller) == 0 && per_attempt_)
                     fail(at, fmt::format("an outcome of #{} reached the breaker without a permit", e.caller));
                 break;
+            case CallStep::Queued:
+            case CallStep::Dequeued:
             case CallStep::Answered:
             case CallStep::Left: break;
         }

@@ -31,10 +31,21 @@ public:
     }
     void call(Time at, const CallEvent& e) override {
         if (failed() || limit_ == 0) return;
-        if (e.step == CallStep::Sent && ++at_service_ > limit_)
-            fail(at, fmt::format("{} calls at the service through a bulkhead of {} (#{} the last sent)", at_service_,
-                                 limit_, e.caller));
-        if ((e.step == CallStep::Answered || e.step == CallStep::Left) && at_service_ > 0) --at_service_;
+        switch (e.step) {
+            case CallStep::Queued: queue_.push_back(e.caller); break;
+            case CallStep::Dequeued: std::erase(queue_, e.caller); break;
+            case CallStep::Sent:
+                if (++at_service_ > limit_)
+                    fail(at, fmt::format("{} calls at the service through a bulkhead of {} (#{} the last sent)",
+                                         at_service_, limit_, e.caller));
+                else granted(at, e.caller);
+                break;
+            case CallStep::Answered:
+            case CallStep::Left:
+                if (at_service_ > 0) --at_service_;
+                break;
+            default: break;
+        }
     }
     void check(const Snapshot& s) override {
         if (s.bulkhead_limit && s.bulkhead_active > s.bulkhead_limit)
@@ -44,8 +55,18 @@ public:
     }
 
 private:
+    // First come, first served: a waiter gets its slot only when no one queued before it still waits.
+    void granted(Time at, std::uint64_t caller) {
+        const auto it = std::find(queue_.begin(), queue_.end(), caller);
+        if (it == queue_.end()) return;  // it never waited
+        if (it != queue_.begin())
+            fail(at, fmt::format("#{} got a slot while #{}, queued before it, still waits", caller, queue_.front()));
+        queue_.erase(it);
+    }
+
     std::uint32_t limit_ = 0;       // 0: no bulkhead
     std::uint32_t at_service_ = 0;  // calls sent and neither answered nor left
+    std::deque<std::uint64_t> queue_;  // callers waiting for a slot, oldest first
 };
 
 class BreakerSafety final : public StepCheck {
@@ -348,7 +369,8 @@ const std::vector<PropertyEntry>& registry() {
     static const std::vector<PropertyEntry> entries{
         {{"bulkhead-bound",
           "calls holding a bulkhead slot (counted by the bulkhead, and from the calls at the service) never "
-          "exceed max_concurrent_calls, nor its waiters max_queue_length, at any instant",
+          "exceed max_concurrent_calls, nor its waiters max_queue_length, at any instant; a freed slot goes to "
+          "the caller that has waited longest",
           /*rpc=*/true, /*event=*/true},
          &make_check<BulkheadBound>},
         {{"breaker-safety",

@@ -171,6 +171,17 @@ TEST(CallChecks, BulkheadBoundBreaksOnAQueueLongerThanItsBound) {
     EXPECT_EQ(f.violation()->detail, "4 callers wait in a bulkhead queue of 3");
 }
 
+TEST(CallChecks, BulkheadBoundGivesAFreedSlotToTheCallerThatWaitedLongest) {
+    Feed fifo("bulkhead-bound", setup_of("rpc-safe"));
+    fifo.call(CallStep::Queued, 1).call(CallStep::Queued, 2).call(CallStep::Queued, 3);
+    fifo.call(CallStep::Dequeued, 1).call(CallStep::Sent, 2).call(CallStep::Sent, 3).step();  // 1 gave up
+    EXPECT_FALSE(fifo.violation()) << describe(*fifo.violation());
+    Feed lifo("bulkhead-bound", setup_of("rpc-safe"));
+    lifo.call(CallStep::Queued, 1).call(CallStep::Queued, 2).call(CallStep::Sent, 2);
+    ASSERT_TRUE(lifo.violation());
+    EXPECT_EQ(lifo.violation()->detail, "#2 got a slot while #1, queued before it, still waits");
+}
+
 // Counted where the calls leave, not from the attempt numbers the system reports.
 TEST(CallChecks, RetryBoundsCountsTheCallsEachRequestSends) {
     Feed f("retry-bounds", setup_of("rpc-safe"));  // 2 attempts
