@@ -1,5 +1,6 @@
 #include "properties/call_checks.hpp"
 
+#include <algorithm>      // std::find
 #include <deque>          // std::deque
 #include <unordered_map>  // std::unordered_map
 #include <unordered_set>  // std::unordered_set
@@ -25,6 +26,88 @@ namespace {
 
 // The watched breaker is the client tier's or the calling stage's: place 0 in both architectures.
 bool is_watched_breaker(ComponentId c) { return c.kind == ComponentKind::Breaker && c.place == 0; }
+
+// Counted twice: by the bulkhead (its active slots and queue) and, independently, from the calls
+// the guards sent to the service and that have not come back or been left.
+class BulkheadBound final : public StepCheck {
+public:
+    BulkheadBound(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        if (const auto& b = watched_bulkhead(h.scenario)) limit_ = b->max_concurrent_calls;
+    }
+    void call(Time at, const CallEvent& e) override {
+        if (failed() || limit_ == 0) return;
+        switch (e.step) {
+            case CallStep::Queued: queue_.push_back(e.caller); break;
+            case CallStep::Dequeued: std::erase(queue_, e.caller); break;
+            case CallStep::Sent:
+                if (++at_service_ > limit_)
+                    fail(at, fmt::format("{} calls at the service through a bulkhead of {} (#{} the last sent)",
+                                         at_service_, limit_, e.caller));
+                else granted(at, e.caller);
+                break;
+            case CallStep::Answered:
+            case CallStep::Left:
+                if (at_service_ > 0) --at_service_;
+                break;
+            default: break;
+        }
+    }
+    void check(const Snapshot& s) override {
+        if (s.bulkhead_limit && s.bulkhead_active > s.bulkhead_limit)
+            fail(s, fmt::format("{} calls hold a slot of a bulkhead of {}", s.bulkhead_active, s.bulkhead_limit));
+        else if (s.bulkhead_limit && s.bulkhead_waiting > s.bulkhead_queue_limit)
+            fail(s, fmt::format("{} callers wait in a bulkhead queue of {}", s.bulkhead_waiting, s.bulkhead_queue_limit));
+    }
+
+private:
+    // First come, first served: a waiter gets its slot only when no one queued before it still waits.
+    void granted(Time at, std::uint64_t caller) {
+        const auto it = std::find(queue_.begin(), queue_.end(), caller);
+        if (it == queue_.end()) return;  // it never waited
+        if (it != queue_.begin())
+            fail(at, fmt::format("#{} got a slot while #{}, queued before it, still waits", caller, queue_.front()));
+        queue_.erase(it);
+    }
+
+    std::uint32_t limit_ = 0;       // 0: no bulkhead
+    std::uint32_t at_service_ = 0;  // calls sent and neither answered nor left
+    std::deque<std::uint64_t> queue_;  // callers waiting for a slot, oldest first
+};
+
+class RetryBounds final : public StepCheck {
+public:
+    RetryBounds(std::string_view name, std::optional<Violation>& first, const HuntSetup& h) : StepCheck(name, first) {
+        const Scenario& s = h.scenario;
+        const bool rpc = s.architecture == Architecture::Rpc;
+        max_attempts_ = rpc ? s.rpc.retry.max_attempts : s.event.message.max_deliveries;
+        const BackoffConfig& b = rpc ? s.rpc.retry.backoff : s.event.message.redelivery_backoff;
+        // Proportional jitter applied after the cap may exceed it by its high factor (gRPC).
+        const double stretch =
+            b.jitter == Jitter::Proportional && b.cap_order == CapOrder::CapThenJitter ? b.proportional_high : 1.0;
+        cap_ = Duration::micros(static_cast<std::int64_t>(static_cast<double>(b.cap.us()) * stretch) + 1);
+        // The calls the watched guards send: the client tier's attempts, the last stage's deliveries.
+        max_sent_ = rpc ? max_attempts_
+                        : (s.inner_stages.empty() ? s.event : s.inner_stages.back()).message.max_deliveries;
+    }
+    // Counted where the calls leave for the service, not by the machines that number them.
+    void call(Time at, const CallEvent& e) override {
+        if (failed() || e.step != CallStep::Sent) return;
+        if (const std::uint32_t n = ++sent_[e.caller]; n > max_sent_)
+            fail(at, fmt::format("#{} sent its call {} times, {} allowed", e.caller, n, max_sent_));
+    }
+    void check(const Snapshot& s) override {
+        if (s.max_attempt_number > max_attempts_)
+            fail(s, fmt::format("attempt {} of a request allowed {}", s.max_attempt_number, max_attempts_));
+        else if (s.max_backoff > cap_ || s.max_backoff < Duration::zero())
+            fail(s, fmt::format("a backoff of {} outside [0, {}]", to_string(s.max_backoff), to_string(cap_)));
+    }
+
+private:
+    std::uint32_t max_attempts_;
+    std::uint32_t max_sent_;
+    Duration cap_;
+    std::unordered_map<std::uint64_t, std::uint32_t> sent_;  // calls sent, by request or event
+};
 
 class BreakerAccounting final : public StepCheck {
 public:
@@ -231,6 +314,12 @@ std::unique_ptr<StepCheck> make(std::string_view name, const HuntSetup& setup, s
 
 }  // namespace
 
+std::unique_ptr<StepCheck> make_bulkhead_bound(std::string_view n, const HuntSetup& h, std::optional<Violation>& f) {
+    return make<BulkheadBound>(n, h, f);
+}
+std::unique_ptr<StepCheck> make_retry_bounds(std::string_view n, const HuntSetup& h, std::optional<Violation>& f) {
+    return make<RetryBounds>(n, h, f);
+}
 std::unique_ptr<StepCheck> make_breaker_accounting(std::string_view n, const HuntSetup& h, std::optional<Violation>& f) {
     return make<BreakerAccounting>(n, h, f);
 }

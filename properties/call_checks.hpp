@@ -2,6 +2,9 @@
 // machine should have done from what went in and out of the guards, instead of reading the
 // machine's own counters, so that a bug in the machine cannot keep the check consistent with it.
 //
+//   bulkhead-bound      the calls at the service (and the bulkhead's own count) stay within its
+//                       slots, its waiters within the queue's bound, and slots go first come first served
+//   retry-bounds        the calls each request sends (and the attempt numbers) stay within max_attempts
 //   breaker-accounting  every call that reaches the service through a breaker holds a permit, and
 //                       every permit ends in exactly one outcome handed to the breaker
 //   breaker-verdicts    a Resilience4j breaker opens as soon as the outcomes it was given put its
@@ -19,6 +22,10 @@
 
 namespace cascadelab::properties {
 
+std::unique_ptr<StepCheck> make_bulkhead_bound(std::string_view name, const HuntSetup& setup,
+                                               std::optional<Violation>& first);
+std::unique_ptr<StepCheck> make_retry_bounds(std::string_view name, const HuntSetup& setup,
+                                             std::optional<Violation>& first);
 std::unique_ptr<StepCheck> make_breaker_accounting(std::string_view name, const HuntSetup& setup,
                                                    std::optional<Violation>& first);
 std::unique_ptr<StepCheck> make_breaker_verdicts(std::string_view name, const HuntSetup& setup,
