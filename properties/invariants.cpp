@@ -232,7 +232,10 @@ std::optional<Violation> check_determinism(const HuntSetup& setup, const Schedul
 // Recovery: after the last trigger, goodput must be back to a fraction of what the same window
 // had without triggers (paired: the same background arrivals, so a quiet second of arrivals is
 // not a failure to recover).
-std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel& healthy) {
+std::optional<Violation> check_recovery(const HuntSetup& setup, const Schedule& schedule, const HealthyLevel& given) {
+    // `given` is the scenario's healthy level; a schedule that sets knobs is compared with its own.
+    const HealthyLevel own = schedule.config.empty() ? HealthyLevel{} : measure_healthy(with_config(setup, schedule));
+    const HealthyLevel& healthy = schedule.config.empty() ? given : own;
     const Time from = schedule.trigger_end() + setup.recovery_within;
     StepAt observer(from);  // the step at `from`, for the report
     const RunMetrics m = run_scenario(scenario_for(setup, schedule), RunOptions{}
@@ -412,11 +415,7 @@ std::optional<Violation> check(std::string_view property, const HuntSetup& setup
                                const HealthyLevel& healthy) {
     const PropertyEntry* entry = find_entry(property);
     if (!entry) return std::nullopt;  // callers validate the name first (hunt, replay files)
-    if (entry->run_check) {
-        // The healthy level is the scenario's; a schedule that sets knobs is compared with its own.
-        if (schedule.config.empty() || entry->run_check != &check_recovery) return entry->run_check(setup, schedule, healthy);
-        return check_recovery(setup, schedule, measure_healthy(with_config(setup, schedule)));
-    }
+    if (entry->run_check) return entry->run_check(setup, schedule, healthy);
     std::optional<Violation> first;
     const std::unique_ptr<StepCheck> observer = entry->step_check(entry->info.name, with_config(setup, schedule), first);
     const RunMetrics m = run_scenario(scenario_for(setup, schedule), RunOptions{}
