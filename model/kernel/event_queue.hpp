@@ -1,5 +1,6 @@
 // A future-event list ordered by (time, insertion sequence): ties resolve in scheduling order,
-// the same way on every run and every platform.
+// the same way on every run and every platform. Any push order is allowed; the simulator uses
+// RadixEventQueue (same order, for a clock that never goes back), and this heap is its reference.
 #pragma once
 
 #include <cassert>    // assert
@@ -28,6 +29,11 @@ public:
         heap_.push_back(Entry{at, seq, std::move(event)});
         sift_up(heap_.size() - 1);
         return seq;
+    }
+    // An entry numbered by its owner (RadixEventQueue shares its sequence with this heap).
+    void push_entry(Entry e) {
+        heap_.push_back(std::move(e));
+        sift_up(heap_.size() - 1);
     }
 
     // Removes and returns the earliest entry. Precondition: !empty().

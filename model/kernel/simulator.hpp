@@ -4,7 +4,7 @@
 #include <cstdint>      // std::uint64_t
 #include <string_view>  // std::string_view
 
-#include "model/kernel/event_queue.hpp"
+#include "model/kernel/radix_event_queue.hpp"
 #include "model/kernel/time.hpp"
 
 namespace cascadelab {
@@ -88,7 +88,7 @@ public:
     void reserve(std::size_t n) { queue_.reserve(n); }
 
 private:
-    EventQueue<Event> queue_;
+    RadixEventQueue<Event> queue_;
     Time now_;
     std::uint64_t total_dispatched_ = 0;
     std::uint64_t scheduled_in_past_ = 0;

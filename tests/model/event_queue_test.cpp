@@ -3,9 +3,12 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>  // std::stable_sort
+#include <string>     // std::string
+#include <tuple>      // std::tuple
 #include <vector>     // std::vector
 
 #include "model/kernel/event_queue.hpp"
+#include "model/kernel/radix_event_queue.hpp"
 
 namespace cascadelab {
 namespace {
@@ -71,6 +74,67 @@ RC_GTEST_PROP(EventQueue, PopsInTimeThenSequenceOrder, (const std::vector<std::p
         last_at = e.at.us();
         last_seq = e.seq;
     }
+}
+
+
+// The simulator's radix heap pops exactly what the 4-ary heap pops, for any schedule a clock that
+// never goes back can make: pushes at or after the last pop (many ties, near and far times), pops,
+// and peeks that look past the clock before an earlier push (a run slice ending at `until`).
+RC_GTEST_PROP(RadixEventQueue, PopsWhatTheHeapPops, (const std::vector<std::tuple<std::uint8_t, std::uint32_t>>& ops)) {
+    EventQueue<std::size_t> reference;
+    RadixEventQueue<std::size_t> radix;
+    std::int64_t clock = 0;  // the time of the last pop
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto [op, amount] = ops[i];
+        switch (op % 4) {
+            case 0:
+            case 1: {  // push: a tie, a near time or a far one
+                const std::int64_t delta = op % 8 < 4 ? amount % 4 : op % 8 < 6 ? amount % 5000 : amount;
+                const Time at = Time::zero() + Duration::micros(clock + delta);
+                RC_ASSERT(radix.push(at, i) == reference.push(at, i));
+                break;
+            }
+            case 2:  // pop
+                if (!reference.empty()) {
+                    const auto want = reference.pop();
+                    const auto got = radix.pop();
+                    RC_ASSERT(got.at == want.at);
+                    RC_ASSERT(got.seq == want.seq);
+                    RC_ASSERT(got.event == want.event);
+                    clock = got.at.us();
+                }
+                break;
+            case 3:  // peek
+                if (!reference.empty()) RC_ASSERT(radix.top().seq == reference.top().seq);
+                break;
+        }
+        RC_ASSERT(radix.size() == reference.size());
+    }
+    while (!reference.empty()) RC_ASSERT(radix.pop().seq == reference.pop().seq);
+    RC_ASSERT(radix.empty());
+}
+
+TEST(RadixEventQueue, APushBeforeWhatAPeekSawStillPopsFirst) {
+    RadixEventQueue<char> q;
+    q.push(Time::zero() + 10_ms, 'b');
+    EXPECT_EQ(q.top().event, 'b');     // the peek moves 'b' to the front
+    q.push(Time::zero() + 5_ms, 'a');  // not before the clock (0), but before 'b'
+    q.push(Time::zero() + 10_ms, 'c');
+    std::string out;
+    while (!q.empty()) out += q.pop().event;
+    EXPECT_EQ(out, "abc");
+}
+
+TEST(RadixEventQueue, TiesComeOutInSchedulingOrderAcrossRedistributions) {
+    RadixEventQueue<char> q;
+    q.push(Time::zero() + 1_s, 'c');   // far: a high bucket
+    q.push(Time::zero() + 1_ms, 'x');
+    EXPECT_EQ(q.pop().event, 'x');     // clock 1 ms: 'c' is redistributed later
+    q.push(Time::zero() + 1_s, 'a');   // same time as 'c', later sequence
+    q.push(Time::zero() + 1_s, 'd');
+    std::string out;
+    while (!q.empty()) out += q.pop().event;
+    EXPECT_EQ(out, "cad");
 }
 
 }  // namespace
