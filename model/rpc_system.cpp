@@ -129,8 +129,8 @@ void RpcSystem::start_request(std::uint32_t tier_index, std::uint32_t parent, st
     r.guarded.call = DownstreamCall{};
     r.guarded.caller = number;
     r.guarded.holds_slot = r.guarded.waiting_for_slot = false;
-    r.retry = std::make_unique<Retry>(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr,
-                                      ComponentId{ComponentKind::Retry, place_of(tier_index)});
+    r.retry.emplace(t.config->retry, s, *this, backoff_rng_, t.budget ? &*t.budget : nullptr,
+                    ComponentId{ComponentKind::Retry, place_of(tier_index)});
     if (t.budget) t.budget->signal(now, BudgetSignal::RequestStarted);
 
     if (t.config->breaker_scope == BreakerScope::PerRequest && !t.guards->ask_breaker(r.guarded, now)) {
@@ -214,8 +214,8 @@ void TierEffects::transitioned(ComponentId component, std::string_view from, std
 
 }  // namespace rpc
 
-// Each heap object carries the allocator's header (16 bytes with glibc).
-std::size_t rpc_bytes_per_request() { return sizeof(rpc::Request) + Retry::footprint() + 2 * 16; }
+// The Retry machine lives in the slot: nothing per request is on the heap.
+std::size_t rpc_bytes_per_request() { return sizeof(rpc::Request); }
 
 RunMetrics run_rpc(const Scenario& scenario, const RunOptions& options) {
     rpc::RpcSystem system(scenario, options);

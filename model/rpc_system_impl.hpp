@@ -28,7 +28,7 @@ namespace cascadelab::rpc {
 constexpr std::uint32_t kNoParent = UINT32_MAX;
 
 struct Request {
-    std::unique_ptr<Retry> retry;
+    std::optional<Retry> retry;  // from the request's start until its slot is freed
     std::uint64_t number = 0;  // 1-based, in arrival order: the id shown in traces
     std::uint32_t tier = 0;            // 0: the client; t: a call that tier t-1 made to tier t
     std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)

@@ -1,5 +1,5 @@
 // The one event type both architectures put on the simulator's queue: small and trivially
-// copyable, so the 4-ary heap moves 24 bytes per sift.
+// copyable, 16 bytes, so a queue entry (time, sequence, event) is 32.
 #pragma once
 
 #include <array>    // std::array
@@ -26,12 +26,15 @@ struct SystemEvent {
     std::uint32_t index;  // the request / message / consumer slot
     std::uint64_t token;  // timer generation, or attempt token, to tell stale events apart
 };
+static_assert(sizeof(SystemEvent) == 16, "a queue entry is sized for 32 bytes");
 
 // A timer is cancelled by bumping its generation; a fired timer whose generation moved on is
 // stale and ignored (the simulator has no cancel: a cancel would need a search of the heap).
+// 32 bits: a generation wraps only after 4 billion restarts of one owner's timer, far more than
+// can happen while a stale entry is still queued (it is due within one timeout).
 struct TimerGenerations {
-    std::array<std::uint64_t, kTimerKindCount> values{};
-    std::uint64_t& operator[](TimerKind k) { return values[static_cast<std::size_t>(k)]; }
+    std::array<std::uint32_t, kTimerKindCount> values{};
+    std::uint32_t& operator[](TimerKind k) { return values[static_cast<std::size_t>(k)]; }
 };
 
 }  // namespace cascadelab

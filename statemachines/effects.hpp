@@ -13,7 +13,7 @@ namespace cascadelab {
 
 // Which timer a machine means. A machine has at most one timer of a kind per id running at once;
 // starting it again replaces it.
-enum class TimerKind {
+enum class TimerKind : std::uint8_t {
     BreakerOpenWait,      // Open -> HalfOpen/Closed (automatic mode only)
     BreakerHalfOpenWait,  // HalfOpen -> Open when probes hang
     BulkheadWait,         // a queued caller gives up

@@ -266,32 +266,35 @@ struct Retry::Impl {
 
 Retry::Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate,
              ComponentId component)
-    : impl_(std::make_unique<Impl>(config, request, effects, rng, gate, component)) {}
-Retry::~Retry() = default;
-std::size_t Retry::footprint() { return sizeof(Retry) + sizeof(Impl); }
-
-void Retry::request_started(Time now) { impl_->process(RequestStarted{now}); }
-void Retry::attempt_admitted(Time now) { impl_->process(AttemptAdmitted{now}); }
-void Retry::attempt_succeeded(Time now) { impl_->process(AttemptSucceeded{now}); }
-void Retry::attempt_failed(Time now, AttemptOutcome outcome, Pushback pushback) {
-    if (impl_->ctx.state == RetryState::Attempting) impl_->ctx.plan(now, outcome, pushback);
-    impl_->process(AttemptFailed{now, outcome, pushback});
+    : storage_{} {
+    static_assert(sizeof(Impl) <= kImplBytes && alignof(Impl) <= 16, "Retry::kImplBytes is too small for Impl");
+    new (storage_.data()) Impl(config, request, effects, rng, gate, component);
 }
-void Retry::backoff_elapsed(Time now) { impl_->process(BackoffElapsed{now}); }
-void Retry::deadline_reached(Time now) { impl_->process(DeadlineReached{now}); }
+Retry::~Retry() { impl()->~Impl(); }
+std::size_t Retry::footprint() { return sizeof(Retry); }
 
-RetryState Retry::state() const { return impl_->ctx.state; }
+void Retry::request_started(Time now) { impl()->process(RequestStarted{now}); }
+void Retry::attempt_admitted(Time now) { impl()->process(AttemptAdmitted{now}); }
+void Retry::attempt_succeeded(Time now) { impl()->process(AttemptSucceeded{now}); }
+void Retry::attempt_failed(Time now, AttemptOutcome outcome, Pushback pushback) {
+    if (impl()->ctx.state == RetryState::Attempting) impl()->ctx.plan(now, outcome, pushback);
+    impl()->process(AttemptFailed{now, outcome, pushback});
+}
+void Retry::backoff_elapsed(Time now) { impl()->process(BackoffElapsed{now}); }
+void Retry::deadline_reached(Time now) { impl()->process(DeadlineReached{now}); }
+
+RetryState Retry::state() const { return impl()->ctx.state; }
 bool Retry::finished() const {
-    const auto s = impl_->ctx.state;
+    const auto s = impl()->ctx.state;
     return s == RetryState::Succeeded || s == RetryState::Exhausted || s == RetryState::Rejected;
 }
-RetryEnd Retry::end() const { return impl_->ctx.end; }
-std::uint32_t Retry::attempts() const { return impl_->ctx.attempts; }
-Duration Retry::last_backoff() const { return impl_->ctx.last_backoff; }
-std::uint32_t Retry::last_charge() const { return impl_->ctx.last_charge; }
-std::uint64_t Retry::late_outcomes() const { return impl_->ctx.late_outcomes; }
-std::uint64_t Retry::unhandled_events() const { return impl_->ctx.unhandled; }
-std::string_view Retry::last_row_guard() const { return impl_->ctx.fired_guard; }
+RetryEnd Retry::end() const { return impl()->ctx.end; }
+std::uint32_t Retry::attempts() const { return impl()->ctx.attempts; }
+Duration Retry::last_backoff() const { return impl()->ctx.last_backoff; }
+std::uint32_t Retry::last_charge() const { return impl()->ctx.last_charge; }
+std::uint64_t Retry::late_outcomes() const { return impl()->ctx.late_outcomes; }
+std::uint64_t Retry::unhandled_events() const { return impl()->ctx.unhandled; }
+std::string_view Retry::last_row_guard() const { return impl()->ctx.fired_guard; }
 
 MachineDescription Retry::describe() { return describe_table<RetryDef>(); }
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>      // std::uint32_t
-#include <memory>       // std::unique_ptr
+#include <array>        // std::array
+#include <cstddef>      // std::byte
+#include <new>          // std::launder
 #include <string_view>  // std::string_view
 
 #include "model/kernel/rng.hpp"
@@ -139,7 +141,13 @@ public:
 
 private:
     struct Impl;
-    std::unique_ptr<Impl> impl_;
+    // The machine lives inside the Retry, not behind an allocation: one per request in flight,
+    // so a pointer chase and 16 bytes of heap header each would be paid a million times.
+    // retry.cpp checks that Impl fits.
+    static constexpr std::size_t kImplBytes = 232;
+    Impl* impl() { return std::launder(reinterpret_cast<Impl*>(storage_.data())); }
+    const Impl* impl() const { return std::launder(reinterpret_cast<const Impl*>(storage_.data())); }
+    alignas(16) std::array<std::byte, kImplBytes> storage_;
 };
 
 }  // namespace cascadelab

@@ -1,20 +1,22 @@
 // The simulator's future-event list: the same (time, insertion sequence) order as EventQueue,
 // for a clock that never goes back. A radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, 1990) on the
-// time in microseconds.
+// time in microseconds, with 64-way digits instead of bits.
 //
 // Why not the 4-ary heap: with 100,000 requests in flight the heap holds a few hundred thousand
 // entries (call ends, timeouts — most of them cancelled but still due), and every pop sifts
-// through ~9 levels of cache misses. A radix heap only appends to chunks: an entry sits in the
-// bucket named by the highest bit in which its time differs from the last time taken out, and
-// moves to a lower bucket only when every earlier bucket is empty — at most once per bit, and in
-// practice a few times in its life, each move a sequential write.
+// through ~9 levels of cache misses. A radix heap only appends: an entry sits in the bucket named
+// by the highest 6-bit digit in which its time differs from the last time taken out (`last_`),
+// and that digit's value; it moves to a lower bucket only when every earlier bucket is empty.
+// Digits of 6 bits bound the moves by the number of digits a delay spans: a 1 s timeout at
+// microsecond resolution moves about 3 times in its life (one bit per bucket moved it ~12 times).
 //
-//   bucket 0       entries at exactly `last_` (a FIFO, in sequence order: what pops next)
-//   bucket b >= 1  entries whose time first differs from `last_` in bit b - 1
+//   now_           entries at exactly `last_`, in sequence order: what pops next
+//   bucket (p, d)  entries agreeing with `last_` above digit p, with digit p = d (> last_'s)
 //
-// Determinism: ties on time come out in sequence order. Entries reach bucket 0 either by a
-// redistribution (sorted by sequence there) or by a push at time `last_` afterwards, whose
-// sequence is larger than every entry already queued; so bucket 0 is always in sequence order.
+// Determinism: ties on time come out in sequence order. Within any bucket, entries of one time
+// are in sequence order: a push appends the newest entry, and a redistribution only ever fills
+// buckets that are empty (all lower than the one it empties), in the order it reads them. So the
+// entries that reach now_ — all of one time — are in order, and so are later pushes at `last_`.
 //
 // Contract: a push is never earlier than the last entry popped (the simulator clamps to its
 // clock). A peek (top) may look further ahead than the clock; a push that lands before what it
@@ -22,7 +24,7 @@
 // slice stopped at its `until` short of the next event).
 #pragma once
 
-#include <algorithm>  // std::sort
+#include <algorithm>  // std::min, std::is_sorted
 #include <array>      // std::array
 #include <bit>        // std::countl_zero, std::countr_zero
 #include <cassert>    // assert
@@ -57,7 +59,7 @@ public:
         } else if (k == last_) {
             now_.push_back(Entry{at, seq, std::move(event)});
         } else {
-            append(bucket_of(k), Entry{at, seq, std::move(event)});
+            append(k, Entry{at, seq, std::move(event)});
         }
         return seq;
     }
@@ -77,7 +79,7 @@ public:
         return e;
     }
 
-    // The earliest entry. Not const: it may move the entries due next into bucket 0.
+    // The earliest entry. Not const: it may move the entries due next into now_.
     const Entry& top() {
         assert(size_ > 0);
         if (!before_last_.empty()) [[unlikely]]
@@ -88,7 +90,7 @@ public:
 
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
-    // Bytes the queue holds now (chunks, bucket 0, the fallback heap): a run's memory budget
+    // Bytes the queue holds now (chunks, now_, the fallback heap): a run's memory budget
     // counts it.
     std::size_t bytes() const {
         return chunks_.size() * sizeof(Chunk) + now_.capacity() * sizeof(Entry) + before_last_.bytes();
@@ -102,7 +104,9 @@ public:
     }
 
 private:
-    static constexpr unsigned kBuckets = 65;  // bucket 0 (now_) and one per bit of a 64-bit key
+    static constexpr unsigned kDigitBits = 6;
+    static constexpr unsigned kDigitValues = 1U << kDigitBits;            // 64: one mask word
+    static constexpr unsigned kPositions = (64 + kDigitBits - 1) / kDigitBits;  // 11 digits cover a key
     // Buckets are chains of fixed chunks from one free list, so memory follows the entries
     // queued, not the largest each bucket ever was (vectors of vectors kept twice that).
     static constexpr std::uint32_t kChunkEntries = 32;
@@ -117,17 +121,22 @@ private:
     };
 
     static std::uint64_t key(Time at) { return static_cast<std::uint64_t>(at.since_start().us()); }
-    // For k != last_: the highest bit in which k differs from last_, plus one.
-    unsigned bucket_of(std::uint64_t k) const { return static_cast<unsigned>(64 - std::countl_zero(k ^ last_)); }
 
-    void append(unsigned b, Entry e) {
-        Bucket& bucket = buckets_[b];
+    // Into the bucket of key k (> last_): its highest digit that differs from last_, and its value.
+    void append(std::uint64_t k, Entry e) {
+        const unsigned position = static_cast<unsigned>(63 - std::countl_zero(k ^ last_)) / kDigitBits;
+        const unsigned value = static_cast<unsigned>(k >> (position * kDigitBits)) & (kDigitValues - 1);
+        Bucket& bucket = buckets_[position * kDigitValues + value];
         if (bucket.tail == nullptr || bucket.tail->count == kChunkEntries) {
             Chunk* c = acquire();
-            if (bucket.tail == nullptr) bucket.head = c;
-            else bucket.tail->next = c;
+            if (bucket.tail == nullptr) {
+                bucket.head = c;
+                occupied_[position] |= std::uint64_t{1} << value;
+                positions_ |= 1U << position;
+            } else {
+                bucket.tail->next = c;
+            }
             bucket.tail = c;
-            occupied_ |= std::uint64_t{1} << b;
         }
         bucket.tail->entries[bucket.tail->count++] = std::move(e);
     }
@@ -148,15 +157,18 @@ private:
         free_ = c;
     }
 
-    // Makes bucket 0 non-empty: when it has run dry, the lowest occupied bucket's earliest time
-    // becomes `last_`, and that bucket's entries move down (those at `last_` into bucket 0).
+    // Makes now_ non-empty: when it has run dry, the lowest occupied bucket's earliest time
+    // becomes `last_`, and that bucket's entries move down (those at `last_` into now_).
     void settle() {
         if (head_ < now_.size()) return;
-        assert(occupied_ != 0);
-        const unsigned lowest = static_cast<unsigned>(std::countr_zero(occupied_));
-        Bucket from = buckets_[lowest];
-        buckets_[lowest] = Bucket{};
-        occupied_ &= ~(std::uint64_t{1} << lowest);
+        assert(positions_ != 0);
+        const unsigned position = static_cast<unsigned>(std::countr_zero(positions_));
+        const unsigned value = static_cast<unsigned>(std::countr_zero(occupied_[position]));
+        Bucket& taken = buckets_[position * kDigitValues + value];
+        const Bucket from = taken;
+        taken = Bucket{};
+        occupied_[position] &= ~(std::uint64_t{1} << value);
+        if (occupied_[position] == 0) positions_ &= ~(1U << position);
         std::uint64_t earliest = UINT64_MAX;
         for (const Chunk* c = from.head; c != nullptr; c = c->next)
             for (std::uint32_t i = 0; i < c->count; ++i) earliest = std::min(earliest, key(c->entries[i].at));
@@ -165,21 +177,23 @@ private:
             for (std::uint32_t i = 0; i < c->count; ++i) {
                 const std::uint64_t k = key(c->entries[i].at);
                 if (k == last_) now_.push_back(std::move(c->entries[i]));
-                else append(bucket_of(k), std::move(c->entries[i]));  // below `lowest`
+                else append(k, std::move(c->entries[i]));  // a lower digit than `position`
             }
             Chunk* next = c->next;
             release(c);
             c = next;
         }
-        if (now_.size() > 1)
-            std::sort(now_.begin(), now_.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+        // No sort: entries of one time are in sequence order within any bucket (a push appends the
+        // newest; a redistribution fills only empty buckets, in the order it reads), so now_ is too.
+        assert(std::is_sorted(now_.begin(), now_.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; }));
     }
 
-    std::array<Bucket, kBuckets> buckets_{};  // buckets_[0] unused: bucket 0 is now_
-    std::vector<Entry> now_;      // bucket 0: entries at exactly last_, in sequence order
-    std::size_t head_ = 0;        // the next entry of now_ to pop
-    std::uint64_t occupied_ = 0;  // bit b: bucket b (>= 1) is not empty
-    std::uint64_t last_ = 0;      // the time of bucket 0's entries
+    std::array<Bucket, kPositions * kDigitValues> buckets_{};  // bucket (p, d) at p * 64 + d
+    std::array<std::uint64_t, kPositions> occupied_{};  // bit d of word p: bucket (p, d) has entries
+    std::uint32_t positions_ = 0;                       // bit p: some bucket of digit p has entries
+    std::vector<Entry> now_;  // entries at exactly last_, in sequence order
+    std::size_t head_ = 0;    // the next entry of now_ to pop
+    std::uint64_t last_ = 0;  // the time of now_'s entries
     std::size_t size_ = 0;
     std::uint64_t next_seq_ = 0;
     std::vector<std::unique_ptr<Chunk>> chunks_;  // every chunk, owned here
