@@ -6,6 +6,7 @@
 #include <algorithm>    // std::min
 #include <cmath>        // std::pow
 #include <cstdint>      // std::uint64_t
+#include <optional>     // std::optional
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
@@ -76,11 +77,23 @@ struct BreakerContext {
         return config.wait_boundary == WaitBoundary::Inclusive ? now >= open_until : now > open_until;
     }
     bool stale(std::uint64_t e) const { return e != epoch; }
-    // `e`: the machine's CallCompleted event (its epoch and outcome).
+    // The window's verdict with the CallCompleted being dispatched (`e`: its epoch and outcome),
+    // worked out once per event: up to three rows' guards and actions ask for it (Closed: trips
+    // and !trips, then the tripping action), and it is the costliest part of the dispatch. The
+    // memo is cleared before each CallCompleted (CircuitBreaker::call_completed).
+    template <class CallCompleted>
+    Verdict verdict(const CallCompleted& e) const {
+        if (!verdict_memo) verdict_memo = book.verdict_with(now, e.outcome);
+        return *verdict_memo;
+    }
     template <class CallCompleted>
     Verdict probe_verdict(const CallCompleted& e) const {
-        return book.probe_verdict_with(now, e.outcome);
+        if (!probe_verdict_memo) probe_verdict_memo = book.probe_verdict_with(now, e.outcome);
+        return *probe_verdict_memo;
     }
+    void forget_verdicts() { verdict_memo = probe_verdict_memo = std::nullopt; }
+    mutable std::optional<Verdict> verdict_memo;
+    mutable std::optional<Verdict> probe_verdict_memo;
     template <class CallCompleted>
     bool counts_as_probe(const CallCompleted& e) const {
         return !(stale(e.epoch) && config.stale_outcomes == StaleOutcomes::Ignore);

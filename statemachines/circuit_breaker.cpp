@@ -211,7 +211,7 @@ bool enters_half_open::test(const none&, const BreakerContext& c) { return c.tar
 bool enters_forced_open::test(const none&, const BreakerContext& c) { return c.target == BreakerState::ForcedOpen; }
 bool enters_disabled::test(const none&, const BreakerContext& c) { return c.target == BreakerState::Disabled; }
 bool enters_metrics_only::test(const none&, const BreakerContext& c) { return c.target == BreakerState::MetricsOnly; }
-bool trips::test(const CallCompleted& e, const BreakerContext& c) { return exceeded(c.book.verdict_with(c.now, e.outcome)); }
+bool trips::test(const CallCompleted& e, const BreakerContext& c) { return exceeded(c.verdict(e)); }
 bool wait_over::test(const CallRequested&, const BreakerContext& c) { return c.wait_over(); }
 // Only automatic mode starts the BreakerOpenWait timer; in lazy mode its event is unhandled.
 bool automatic_transition::test(const OpenWaitElapsed&, const BreakerContext& c) {
@@ -260,7 +260,7 @@ void record_outcome::run(const Event& e, BreakerContext& c) { c.book.record(c.no
 // FAILURE_RATE_EXCEEDED and/or SLOW_CALL_RATE_EXCEEDED.
 template <class Event>
 void record_tripping_outcome::run(const Event& e, BreakerContext& c) {
-    const Verdict v = c.book.verdict_with(c.now, e.outcome);
+    const Verdict v = c.verdict(e);
     c.book.record(c.now, e.outcome, c.state);
     c.count_exceeded(v);
     c.last_trip = failure_rate_exceeded(v) ? TripReason::FailureRate : TripReason::SlowCallRate;
@@ -281,7 +281,7 @@ template <class Event>
 void ignore_outcome::run(const Event&, BreakerContext&) {}
 template <class Event>
 void record_and_report_thresholds::run(const Event& e, BreakerContext& c) {
-    const Verdict v = c.book.verdict_with(c.now, e.outcome);
+    const Verdict v = c.verdict(e);
     c.book.record(c.now, e.outcome, c.state);
     if (failure_rate_exceeded(v) && !c.reported_failure_rate) {
         c.reported_failure_rate = true;
@@ -453,6 +453,7 @@ BreakerPermit CircuitBreaker::call_requested(Time now) {
 
 void CircuitBreaker::call_completed(Time now, const BreakerPermit& permit, Duration took, bool failed) {
     const CallOutcome outcome{failed, took > impl_->ctx.config.slow_call_duration_threshold, took};
+    impl_->ctx.forget_verdicts();
     impl_->process(now, CallCompleted{permit.epoch, outcome});
 }
 void CircuitBreaker::call_succeeded(Time now, const BreakerPermit& permit, Duration took) {
