@@ -25,6 +25,7 @@ void TimeSeries::coarsen() {
     for (std::size_t i = 0; i < windows_.size(); ++i) add(merged[i / 2], windows_[i]);
     windows_ = std::move(merged);
     width_ = width_ * 2;
+    last_start_ = last_end_ = Time::max();
 }
 
 std::size_t TimeSeries::window_index(Time t) const {
@@ -33,12 +34,20 @@ std::size_t TimeSeries::window_index(Time t) const {
 }
 
 void TimeSeries::record(Time t, double value) {
-    std::size_t i = window_index(t);
-    while (i >= max_windows_) {
-        coarsen();
+    std::size_t i = last_index_;
+    if (t < last_start_ || t >= last_end_) {
         i = window_index(t);
+        while (i >= max_windows_) {
+            coarsen();
+            i = window_index(t);
+        }
+        if (i >= windows_.size()) windows_.resize(i + 1);
+        if (t.us() >= 0) {
+            last_start_ = window_start(i);
+            last_end_ = window_start(i + 1);
+            last_index_ = i;
+        }
     }
-    if (i >= windows_.size()) windows_.resize(i + 1);
     Window& w = windows_[i];
     w.max = w.count ? std::max(w.max, value) : value;
     ++w.count;
