@@ -13,14 +13,15 @@
 
 namespace cascadelab {
 
+// Widest fields first: one of these per request in flight.
 struct DownstreamCall {
-    bool open = false;          // at the service, and the caller awaits it
-    bool work_counted = false;  // counted in the service's in-flight
     std::uint64_t token = 0;    // tells this call's AttemptDone from an earlier one's
     Time started;
-    // If it fails: how it looks to the caller, and the server's retry advice (from its plan).
-    AttemptOutcome failure = AttemptOutcome::Error;
+    // If it fails: the server's retry advice, and how it looks to the caller (from its plan).
     Pushback pushback;
+    AttemptOutcome failure = AttemptOutcome::Error;
+    bool open = false;          // at the service, and the caller awaits it
+    bool work_counted = false;  // counted in the service's in-flight
 };
 
 class CallDesk {

@@ -1,12 +1,12 @@
 #include "model/resource_estimate.hpp"
 
 #include <algorithm>  // std::max, std::min
-#include <cmath>      // std::sqrt, std::isinf
+#include <cmath>      // std::ceil, std::sqrt, std::isinf
 #include <limits>     // std::numeric_limits
 
 #include <fmt/format.h>
 
-#include "model/kernel/event_queue.hpp"
+#include "model/kernel/radix_event_queue.hpp"
 #include "model/event_system.hpp"
 #include "model/system_event.hpp"
 #include "model/rpc_system.hpp"
@@ -142,8 +142,9 @@ ResourceEstimate estimate_resources(const Scenario& s, std::uint64_t simultaneou
     else estimate_event(s, e);
     // Events pending per live thing: for every attempt so far its call's end and its timeout
     // (a timed-out call's end and a cancelled timer stay queued until due), and a backoff, an
-    // arrival, a hop. The queue grows by doubling.
-    e.bytes += e.live * e.pending_per_live * 2 * static_cast<double>(sizeof(EventQueue<SystemEvent>::Entry));
+    // arrival, a hop.
+    e.bytes += static_cast<double>(RadixEventQueue<SystemEvent>::bytes_bound(
+        static_cast<std::size_t>(std::ceil(e.live * e.pending_per_live))));
     e.bytes += static_cast<double>(s.workload.arrivals.size() * sizeof(Time));
     return e;
 }

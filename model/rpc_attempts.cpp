@@ -32,7 +32,7 @@ void RpcSystem::send_to_downstream(std::uint32_t s) {
     if (t.config->retry.timeout_starts_after_admission) r.retry->attempt_admitted(now);
     ++metrics_.attempts_by_tier[r.tier];
     if (r.tier + 1 < tiers_.size()) {
-        start_request(r.tier + 1, s, t.guards->send_elsewhere(r.guarded), r.number);
+        start_request(r.tier + 1, s, t.guards->send_elsewhere(r.guarded), r.number());
         return;
     }
     t.guards->send(r.guarded, s);

@@ -53,8 +53,7 @@ RunMetrics RpcSystem::run() {
 }
 
 void RpcSystem::start_timer(TimerKind kind, std::uint64_t id, Duration after) {
-    TimerGenerations& gens = timers_of(kind, id);
-    const std::uint64_t gen = ++gens[kind];
+    const std::uint64_t gen = ++generation(kind, id);
     sim_.schedule_after(after, SystemEvent{SystemEventKind::Timer, kind, false, false,
                                            static_cast<std::uint32_t>(id), gen});
 }
@@ -63,7 +62,7 @@ void RpcSystem::transitioned(ComponentId component, std::string_view from, std::
                              std::string_view to, std::uint64_t id) {
     // Retry and bulkhead ids are slots; show the request number instead.
     const bool slot_id = component.kind == ComponentKind::Retry || component.kind == ComponentKind::Bulkhead;
-    const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number : id;
+    const std::uint64_t shown = slot_id && id < slots_.size() ? slots_[id].number() : id;
     // The breaker series follows the client's breaker; inner tiers' breakers count their openings.
     if (component.kind == ComponentKind::Breaker) {
         const BreakerState now = tiers_[component.place]->breaker->state();
@@ -73,11 +72,11 @@ void RpcSystem::transitioned(ComponentId component, std::string_view from, std::
     report_transition(component, from, event, to, shown);
 }
 
-TimerGenerations& RpcSystem::timers_of(TimerKind kind, std::uint64_t id) {
+std::uint32_t& RpcSystem::generation(TimerKind kind, std::uint64_t id) {
     switch (kind) {
         case TimerKind::BreakerOpenWait:
-        case TimerKind::BreakerHalfOpenWait: return tiers_[id]->breaker_timers;
-        default: return slots_[id].timers;
+        case TimerKind::BreakerHalfOpenWait: return tiers_[id]->breaker_timers[kind];
+        default: return slots_[id].timers[kind];
     }
 }
 
@@ -118,7 +117,6 @@ void RpcSystem::start_request(std::uint32_t tier_index, std::uint32_t parent, st
     const std::uint32_t s = slots_.acquire();
     Request& r = slots_[s];
     Tier& t = *tiers_[tier_index];
-    r.number = number;
     r.tier = tier_index;
     r.parent = parent;
     r.parent_token = parent_token;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>     // std::array
+#include <cassert>   // assert
 #include <cstdint>   // std::uint32_t, std::uint64_t
 #include <memory>    // std::unique_ptr
 #include <optional>  // std::optional
@@ -27,19 +28,37 @@ namespace cascadelab::rpc {
 // number of requests in flight, not the number of requests.
 constexpr std::uint32_t kNoParent = UINT32_MAX;
 
+// A request's own timers' generations: the bulkhead wait and the Retry machine's three (the
+// breakers' belong to the tier). Four, not one per TimerKind: there is one of these per request
+// in flight.
+struct RequestTimers {
+    std::array<std::uint32_t, 4> values{};
+    std::uint32_t& operator[](TimerKind k) {
+        const auto i = static_cast<std::size_t>(k) - static_cast<std::size_t>(TimerKind::BulkheadWait);
+        assert(i < values.size());
+        return values[i];
+    }
+};
+static_assert(static_cast<int>(TimerKind::RetryBackoff) == static_cast<int>(TimerKind::BulkheadWait) + 1 &&
+                  static_cast<int>(TimerKind::RetryAttemptTimeout) == static_cast<int>(TimerKind::BulkheadWait) + 2 &&
+                  static_cast<int>(TimerKind::RetryDeadline) == static_cast<int>(TimerKind::BulkheadWait) + 3,
+              "RequestTimers maps BulkheadWait .. RetryDeadline onto 0 .. 3");
+
+// Widest fields first: one of these per request in flight (rpc_bytes_per_request).
 struct Request {
     std::optional<Retry> retry;  // from the request's start until its slot is freed
-    std::uint64_t number = 0;  // 1-based, in arrival order: the id shown in traces
+    GuardedCall guarded;         // the attempt at the service (or the next tier) being awaited;
+                                 // guarded.caller is the request's number (1-based, arrival order)
+    std::uint64_t parent_token = 0;    // the parent's attempt token (tier > 0)
+    Time started;
+    RequestTimers timers;
     std::uint32_t tier = 0;            // 0: the client; t: a call that tier t-1 made to tier t
     std::uint32_t parent = kNoParent;  // the request whose attempt this one is (tier > 0)
-    std::uint64_t parent_token = 0;    // ...and that attempt's token
-    Time started;
-    GuardedCall guarded;        // the attempt at the service (or the next tier) being awaited
-    std::uint32_t attempt = 0;  // the attempt in progress (1 = first call)
-    bool retry_counted = false;     // a budget-granted retry is active (Envoy's concurrency)
+    std::uint32_t attempt = 0;         // the attempt in progress (1 = first call)
+    bool retry_counted = false;        // a budget-granted retry is active (Envoy's concurrency)
     bool settled = false;
     AttemptOutcome last_failure = AttemptOutcome::Error;
-    TimerGenerations timers;
+    std::uint64_t number() const { return guarded.caller; }
 };
 
 enum class DeferredKind : std::uint8_t { SendAttempt, PermitGranted, PermitRejected };
@@ -92,7 +111,7 @@ public:
 
     // --- RetryEffects (the retry machines'; the tiers' machines come through TierEffects) ------
     void start_timer(TimerKind kind, std::uint64_t id, Duration after) override;
-    void cancel_timer(TimerKind kind, std::uint64_t id) override { ++timers_of(kind, id)[kind]; }
+    void cancel_timer(TimerKind kind, std::uint64_t id) override { ++generation(kind, id); }
     void send_attempt(std::uint64_t request, std::uint32_t) override {
         deferred_.push(DeferredKind::SendAttempt, request);
     }
@@ -104,7 +123,7 @@ public:
 
 private:
     // Breaker timers are per tier (TierEffects passes the tier as the id); the others per slot.
-    TimerGenerations& timers_of(TimerKind kind, std::uint64_t id);
+    std::uint32_t& generation(TimerKind kind, std::uint64_t id);
 
     // --- the event loop ------------------------------------------------------------------------
     void handle(const SystemEvent& e);

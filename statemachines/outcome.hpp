@@ -12,7 +12,7 @@
 
 namespace cascadelab {
 
-enum class AttemptOutcome {
+enum class AttemptOutcome : std::uint8_t {
     Error,             // a retryable failure (gRPC UNAVAILABLE, HTTP 5xx)
     Timeout,           // the caller gave up waiting (AWS charges its retry more)
     Throttled,         // the service refused for load (HTTP 429, ThrottlingException, a full accept queue)
@@ -62,7 +62,7 @@ struct OutcomeSet {
 // What the server said about retrying, with its answer (gRPC A6 "grpc-retry-pushback-ms"; the AWS
 // SDKs' x-amz-retry-after is the same idea).
 struct Pushback {
-    enum class Kind { None, RetryAfter, Stop };
+    enum class Kind : std::uint8_t { None, RetryAfter, Stop };
     Kind kind = Kind::None;
     Duration after;  // RetryAfter: the server-chosen delay
 

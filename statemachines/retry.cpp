@@ -119,19 +119,20 @@ struct RetryContext {
     RetryGate* gate;
     BackoffSchedule schedule;
 
-    RetryState state = RetryState::Idle;
+    // One context per request in flight: 8-byte fields first, then 4-byte ones, then bytes.
     std::string_view fired_guard;
-    std::uint32_t attempts = 0;
     Time started;
-    RetryEnd planned = RetryEnd::None;  // the verdict for the AttemptFailed being dispatched
     Duration planned_delay;
-    std::uint32_t planned_charge = 0;
     Duration last_backoff;
+    std::uint32_t attempts = 0;
+    std::uint32_t planned_charge = 0;
     std::uint32_t last_charge = 0;
+    std::uint32_t late_outcomes = 0;  // per request: 32 bits are plenty
+    std::uint32_t unhandled = 0;
+    std::uint32_t transitions = 0;
+    RetryState state = RetryState::Idle;
+    RetryEnd planned = RetryEnd::None;  // the verdict for the AttemptFailed being dispatched
     RetryEnd end = RetryEnd::None;
-    std::uint64_t late_outcomes = 0;
-    std::uint64_t unhandled = 0;
-    std::uint64_t transitions = 0;
 
     void note_unhandled(std::string_view) { ++unhandled; }
     bool has_deadline() const { return config->overall_deadline > Duration::zero(); }
@@ -267,7 +268,8 @@ struct Retry::Impl {
 Retry::Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate,
              ComponentId component)
     : storage_{} {
-    static_assert(sizeof(Impl) <= kImplBytes && alignof(Impl) <= 16, "Retry::kImplBytes is too small for Impl");
+    static_assert(sizeof(Impl) <= kImplBytes && alignof(Impl) <= 8, "Retry::kImplBytes is too small for Impl");
+    static_assert(kImplBytes - sizeof(Impl) < 8, "Retry::kImplBytes wastes bytes: lower it to sizeof(Impl)");
     new (storage_.data()) Impl(config, request, effects, rng, gate, component);
 }
 Retry::~Retry() { impl()->~Impl(); }

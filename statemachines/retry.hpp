@@ -17,11 +17,11 @@
 
 namespace cascadelab {
 
-enum class RetryState { Idle, Attempting, BackingOff, Succeeded, Exhausted, Rejected };
+enum class RetryState : std::uint8_t { Idle, Attempting, BackingOff, Succeeded, Exhausted, Rejected };
 std::string_view name(RetryState s);
 
 // Why a request ended, when it did not succeed.
-enum class RetryEnd { None, Succeeded, AttemptsExhausted, DeadlineExceeded, NotRetryable, BudgetDenied, PushbackStop };
+enum class RetryEnd : std::uint8_t { None, Succeeded, AttemptsExhausted, DeadlineExceeded, NotRetryable, BudgetDenied, PushbackStop };
 std::string_view name(RetryEnd e);
 
 // What a server's retry advice means to the client.
@@ -144,10 +144,10 @@ private:
     // The machine lives inside the Retry, not behind an allocation: one per request in flight,
     // so a pointer chase and 16 bytes of heap header each would be paid a million times.
     // retry.cpp checks that Impl fits.
-    static constexpr std::size_t kImplBytes = 232;
+    static constexpr std::size_t kImplBytes = 192;
     Impl* impl() { return std::launder(reinterpret_cast<Impl*>(storage_.data())); }
     const Impl* impl() const { return std::launder(reinterpret_cast<const Impl*>(storage_.data())); }
-    alignas(16) std::array<std::byte, kImplBytes> storage_;
+    alignas(8) std::array<std::byte, kImplBytes> storage_;
 };
 
 }  // namespace cascadelab

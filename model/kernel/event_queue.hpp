@@ -30,12 +30,6 @@ public:
         sift_up(heap_.size() - 1);
         return seq;
     }
-    // An entry numbered by its owner (RadixEventQueue shares its sequence with this heap).
-    void push_entry(Entry e) {
-        heap_.push_back(std::move(e));
-        sift_up(heap_.size() - 1);
-    }
-
     // Removes and returns the earliest entry. Precondition: !empty().
     Entry pop() {
         assert(!heap_.empty());

@@ -13,10 +13,12 @@
 //   now_           entries at exactly `last_`, in sequence order: what pops next
 //   bucket (p, d)  entries agreeing with `last_` above digit p, with digit p = d (> last_'s)
 //
-// Determinism: ties on time come out in sequence order. Within any bucket, entries of one time
-// are in sequence order: a push appends the newest entry, and a redistribution only ever fills
-// buckets that are empty (all lower than the one it empties), in the order it reads them. So the
-// entries that reach now_ — all of one time — are in order, and so are later pushes at `last_`.
+// Determinism: ties on time come out in the order they were pushed, without a sequence number
+// stored (an entry is its time and its event: 24 bytes for the simulator's 16-byte events).
+// Within any bucket, entries of one time are in push order: a push appends the newest entry, and
+// a redistribution only ever fills buckets that are empty (all lower than the one it empties), in
+// the order it reads them. So the entries that reach now_ — all of one time — are in order, and so
+// are later pushes at `last_`. The property tests pop it in lockstep with EventQueue.
 //
 // Contract: a push is never earlier than the last entry popped (the simulator clamps to its
 // clock). A peek (top) may look further ahead than the clock; a push that lands before what it
@@ -24,7 +26,7 @@
 // slice stopped at its `until` short of the next event).
 #pragma once
 
-#include <algorithm>  // std::min, std::is_sorted
+#include <algorithm>  // std::min
 #include <array>      // std::array
 #include <bit>        // std::countl_zero, std::countr_zero
 #include <cassert>    // assert
@@ -41,35 +43,37 @@ namespace cascadelab {
 template <class Event>
 class RadixEventQueue {
 public:
-    using Entry = typename EventQueue<Event>::Entry;
+    struct Entry {
+        Time at;
+        Event event;
+    };
 
     RadixEventQueue() = default;
     RadixEventQueue(const RadixEventQueue&) = delete;  // buckets link chunks by pointer
     RadixEventQueue& operator=(const RadixEventQueue&) = delete;
 
-    // Returns the entry's sequence number, unique within this queue. Precondition: `at` is not
-    // earlier than the last entry popped, and not negative.
-    std::uint64_t push(Time at, Event event) {
+    // Precondition: `at` is not earlier than the last entry popped, and not negative.
+    void push(Time at, Event event) {
         assert(at >= Time::zero());
-        const std::uint64_t seq = next_seq_++;
         const std::uint64_t k = key(at);
         ++size_;
         if (k < last_) [[unlikely]] {
-            before_last_.push_entry(Entry{at, seq, std::move(event)});
+            before_last_.push(at, std::move(event));
         } else if (k == last_) {
-            now_.push_back(Entry{at, seq, std::move(event)});
+            now_.push_back(Entry{at, std::move(event)});
         } else {
-            append(k, Entry{at, seq, std::move(event)});
+            append(k, Entry{at, std::move(event)});
         }
-        return seq;
     }
 
     // Removes and returns the earliest entry. Precondition: !empty().
     Entry pop() {
         assert(size_ > 0);
         --size_;
-        if (!before_last_.empty()) [[unlikely]]
-            return before_last_.pop();
+        if (!before_last_.empty()) [[unlikely]] {
+            auto e = before_last_.pop();
+            return Entry{e.at, std::move(e.event)};
+        }
         settle();
         Entry e = std::move(now_[head_]);
         if (++head_ == now_.size()) {
@@ -79,13 +83,13 @@ public:
         return e;
     }
 
-    // The earliest entry. Not const: it may move the entries due next into now_.
-    const Entry& top() {
+    // The time of the earliest entry. Not const: it may move the entries due next into now_.
+    Time top_time() {
         assert(size_ > 0);
         if (!before_last_.empty()) [[unlikely]]
-            return before_last_.top();
+            return before_last_.top().at;
         settle();
-        return now_[head_];
+        return now_[head_].at;
     }
 
     bool empty() const { return size_ == 0; }
@@ -94,6 +98,12 @@ public:
     // counts it.
     std::size_t bytes() const {
         return chunks_.size() * sizeof(Chunk) + now_.capacity() * sizeof(Entry) + before_last_.bytes();
+    }
+    // At most the bytes() of a queue that has held up to `pending` entries at once: full chunks
+    // for them, a part-filled chunk in every bucket that can be occupied, bucket 0 twice over.
+    static constexpr std::size_t bytes_bound(std::size_t pending) {
+        const std::size_t buckets = pending < kPositions * kDigitValues ? pending : kPositions * kDigitValues;
+        return (pending / kChunkEntries + 1 + buckets) * sizeof(Chunk) + 2 * pending * sizeof(Entry);
     }
     // Pre-allocate chunks for `n` entries: first-touch page faults dominate a short run otherwise.
     void reserve(std::size_t n) {
@@ -183,9 +193,8 @@ private:
             release(c);
             c = next;
         }
-        // No sort: entries of one time are in sequence order within any bucket (a push appends the
+        // No sort: entries of one time are in push order within any bucket (a push appends the
         // newest; a redistribution fills only empty buckets, in the order it reads), so now_ is too.
-        assert(std::is_sorted(now_.begin(), now_.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; }));
     }
 
     std::array<Bucket, kPositions * kDigitValues> buckets_{};  // bucket (p, d) at p * 64 + d
@@ -195,7 +204,6 @@ private:
     std::size_t head_ = 0;    // the next entry of now_ to pop
     std::uint64_t last_ = 0;  // the time of now_'s entries
     std::size_t size_ = 0;
-    std::uint64_t next_seq_ = 0;
     std::vector<std::unique_ptr<Chunk>> chunks_;  // every chunk, owned here
     Chunk* free_ = nullptr;
     EventQueue<Event> before_last_;  // pushes earlier than a peek saw (see the contract above)

@@ -46,14 +46,14 @@ public:
     Time now() const { return now_; }
 
     // Scheduling in the past is a modelling error; it is clamped to now() and counted.
-    std::uint64_t schedule_at(Time at, Event e) {
+    void schedule_at(Time at, Event e) {
         if (at < now_) {
             ++scheduled_in_past_;
             at = now_;
         }
-        return queue_.push(at, std::move(e));
+        queue_.push(at, std::move(e));
     }
-    std::uint64_t schedule_after(Duration d, Event e) { return schedule_at(now_ + d, std::move(e)); }
+    void schedule_after(Duration d, Event e) { schedule_at(now_ + d, std::move(e)); }
 
     // Ends the current run() after the event being handled.
     void request_stop() { stop_requested_ = true; }
@@ -68,7 +68,7 @@ public:
             if (stop_requested_) return {StopReason::Requested, dispatched, now_};
             if (dispatched >= max_events) return {StopReason::ReachedEventLimit, dispatched, now_};
             if (queue_.empty()) return {StopReason::Idle, dispatched, now_};
-            if (queue_.top().at > until) {
+            if (queue_.top_time() > until) {
                 now_ = until;  // unreachable for the default until = Time::max()
                 return {StopReason::ReachedTime, dispatched, now_};
             }
