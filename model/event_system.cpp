@@ -53,7 +53,8 @@ EventSystem::EventSystem(const Scenario& s, const RunOptions& options)
 
 RunMetrics EventSystem::run() {
     run_loop([this](const SystemEvent& e) { handle(e); });
-    for (const Letter& l : letters_) {
+    for (std::size_t i = 0; i < letters_.size(); ++i) {
+        const Letter& l = letters_[i];
         if (l.machine) {
             ++metrics_.unfinished;
             metrics_.unhandled_events += l.machine->unhandled_events();

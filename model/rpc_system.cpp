@@ -38,8 +38,9 @@ RpcSystem::RpcSystem(const Scenario& s, const RunOptions& options)
 }
 
 RunMetrics RpcSystem::run() {
-    run_loop([this](const SystemEvent& e) { handle(e); });
-    for (const Request& r : slots_) {
+    run_loop([this](const SystemEvent& e) { handle(e); }, [this](const SystemEvent& e) { prefetch(e); });
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+        const Request& r = slots_[s];
         if (r.retry && !r.settled) ++metrics_.unfinished;
         if (r.retry) metrics_.unhandled_events += r.retry->unhandled_events();
     }

@@ -41,15 +41,19 @@ protected:
     // Runs until everything is settled (or the scenario's horizon), then fills in what the
     // simulator and the service counted. In slices of events: between two, the budget is checked
     // and progress reported.
-    template <class Handler>
-    void run_loop(Handler&& handle) {
+    // `prefetch`: shown the next event ahead of time (Simulator::run), to warm what it will touch.
+    struct NoPrefetch {
+        void operator()(const SystemEvent&) const {}
+    };
+    template <class Handler, class Prefetch = NoPrefetch>
+    void run_loop(Handler&& handle, Prefetch&& prefetch = {}) {
         schedule_next_arrival();
         StopConditions stop;
         if (scenario_.horizon > Duration::zero()) stop.until = Time::at(scenario_.horizon);
         stop.max_events = std::max<std::uint64_t>(1, options_.check_every);
         const Time workload_end = scenario_.workload.expected_end();
         for (;;) {
-            const RunResult r = sim_.run([&](Simulator<SystemEvent>&, SystemEvent& e) { handle(e); }, stop);
+            const RunResult r = sim_.run([&](Simulator<SystemEvent>&, SystemEvent& e) { handle(e); }, stop, prefetch);
             check_budget();
             if (r.reason != StopReason::ReachedEventLimit) break;
             if (options_.progress) options_.progress(RunProgress{sim_.total_dispatched(), sim_.now(), workload_end});

@@ -92,6 +92,17 @@ public:
         return now_[head_].at;
     }
 
+    // The event that pops next, when that is known without moving anything (it is at the front
+    // of now_, or first in the lowest bucket of the last digit, which holds a single time); else
+    // nullptr. For prefetching: the simulator shows it to the handler one event ahead.
+    const Event* next_if_known() const {
+        if (!before_last_.empty()) return &before_last_.top().event;
+        if (head_ < now_.size()) return &now_[head_].event;
+        if ((positions_ & 1U) == 0) return nullptr;
+        const unsigned value = static_cast<unsigned>(std::countr_zero(occupied_[0]));
+        return &buckets_[value].head->entries[0].event;
+    }
+
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
     // Bytes the queue holds now (chunks, now_, the fallback heap): a run's memory budget

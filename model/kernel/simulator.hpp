@@ -39,7 +39,10 @@ struct RunResult {
 };
 
 // The handler is any callable `void(Simulator&, Event&)`; it reads the clock with now() and
-// schedules further events. It is a template parameter, so dispatch inlines.
+// schedules further events. It is a template parameter, so dispatch inlines. The optional
+// `prefetch(const Event&)` is shown the event after the one being handled, when the queue knows it
+// already: with 100,000 requests in flight a handler's first touch of its request is a cache miss,
+// and one event of lead time hides most of it. It must not change anything.
 template <class Event>
 class Simulator {
 public:
@@ -58,8 +61,8 @@ public:
     // Ends the current run() after the event being handled.
     void request_stop() { stop_requested_ = true; }
 
-    template <class Handler>
-    RunResult run(Handler&& handle, const StopConditions& stop = {}) {
+    template <class Handler, class Prefetch = void (*)(const Event&)>
+    RunResult run(Handler&& handle, const StopConditions& stop = {}, Prefetch&& prefetch = [](const Event&) {}) {
         stop_requested_ = false;
         std::uint64_t dispatched = 0;
         const Time until = stop.until;
@@ -76,6 +79,7 @@ public:
             now_ = entry.at;
             ++dispatched;
             ++total_dispatched_;
+            if (const Event* next = queue_.next_if_known()) prefetch(*next);
             handle(*this, entry.event);
         }
     }

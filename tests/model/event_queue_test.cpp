@@ -99,6 +99,8 @@ RC_GTEST_PROP(RadixEventQueue, PopsWhatTheHeapPops, (const std::vector<std::tupl
             case 2:  // pop
                 if (!reference.empty()) {
                     const auto want = reference.pop();
+                    // What it tells ahead (for prefetching), when it tells, is what pops.
+                    if (const std::size_t* next = radix.next_if_known()) RC_ASSERT(*next == want.event);
                     const auto got = radix.pop();
                     RC_ASSERT(got.at == want.at);
                     RC_ASSERT(got.event == want.event);
