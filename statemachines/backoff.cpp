@@ -2,7 +2,7 @@
 #include "statemachines/backoff.hpp"
 
 #include <algorithm>  // std::min, std::max
-#include <cmath>      // std::pow, std::tanh, std::sqrt, std::isinf, std::floor, std::log2
+#include <cmath>      // std::pow, std::ldexp, std::tanh, std::sqrt, std::isinf, std::floor, std::log2
 
 #include "statemachines/config_error.hpp"
 #include "statemachines/config_tables.hpp"
@@ -31,7 +31,11 @@ Duration BackoffSchedule::raw(const BackoffConfig& c, std::uint32_t n) {
     switch (c.kind) {
         case BackoffKind::Constant: return c.base;
         case BackoffKind::Linear: return from_us(base * n);
-        case BackoffKind::Exponential: return from_us(base * std::pow(c.multiplier, static_cast<double>(n) - 1.0));
+        case BackoffKind::Exponential:
+            // Doubling (the common multiplier) scales the exponent: the same double as pow, bit for
+            // bit, below 2^1024 (where pow is finite), at a fraction of pow's cost.
+            if (c.multiplier == 2.0 && n >= 1 && n - 1 < 1024) return from_us(std::ldexp(base, static_cast<int>(n - 1)));
+            return from_us(base * std::pow(c.multiplier, static_cast<double>(n) - 1.0));
         case BackoffKind::AwsLegacy:
             return from_us(base * std::exp2(std::min(static_cast<double>(n), aws_legacy_limit(c))));
     }

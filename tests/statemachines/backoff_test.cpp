@@ -3,6 +3,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>  // std::sort
+#include <cmath>      // std::pow
 #include <vector>     // std::vector
 
 #include "statemachines/backoff.hpp"
@@ -222,6 +223,27 @@ RC_GTEST_PROP(Backoff, ExponentialWithoutJitterIsNonDecreasing, ()) {
         const auto d = s.next(rng);
         RC_ASSERT(d >= previous);
         previous = d;
+    }
+}
+
+
+// Doubling takes a faster path than pow: it must give the very same delay for every retry number
+// and base, up to and past the ends of the range (the simulations' outputs are byte-identical).
+TEST(Backoff, DoublingIsExactlyWhatPowGives) {
+    const auto as_delay = [](double us) {  // what the schedule does with a computed delay
+        if (!(us > 0)) return Duration::zero();
+        if (us >= 9.0e18) return Duration::max();
+        return Duration::micros(static_cast<std::int64_t>(us));
+    };
+    BackoffConfig c;
+    c.kind = BackoffKind::Exponential;
+    c.multiplier = 2.0;
+    for (const std::int64_t base_us : {0LL, 1LL, 3LL, 20'000LL, 123'456'789LL, 1LL << 60}) {
+        c.base = Duration::micros(base_us);
+        for (std::uint32_t n = 0; n < 1100; ++n) {
+            const double want = static_cast<double>(base_us) * std::pow(2.0, static_cast<double>(n) - 1.0);
+            ASSERT_EQ(BackoffSchedule::raw(c, n), as_delay(want)) << "base " << base_us << " us, retry " << n;
+        }
     }
 }
 
