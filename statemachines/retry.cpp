@@ -2,6 +2,7 @@
 #include "statemachines/retry.hpp"
 
 #include <algorithm>  // std::min
+#include <new>        // std::launder, placement new
 
 #include "statemachines/config_error.hpp"
 #include "statemachines/config_tables.hpp"
@@ -264,6 +265,9 @@ struct Retry::Impl {
     RetryMachine machine;
     ComponentId component;
 };
+
+Retry::Impl* Retry::impl() { return std::launder(reinterpret_cast<Impl*>(storage_.data())); }
+const Retry::Impl* Retry::impl() const { return std::launder(reinterpret_cast<const Impl*>(storage_.data())); }
 
 Retry::Retry(const RetryConfig& config, std::uint64_t request, RetryEffects& effects, Rng& rng, RetryGate* gate,
              ComponentId component)

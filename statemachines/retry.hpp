@@ -5,7 +5,6 @@
 #include <cstdint>      // std::uint32_t
 #include <array>        // std::array
 #include <cstddef>      // std::byte
-#include <new>          // std::launder
 #include <string_view>  // std::string_view
 
 #include "model/kernel/rng.hpp"
@@ -145,8 +144,8 @@ private:
     // so a pointer chase and 16 bytes of heap header each would be paid a million times.
     // retry.cpp checks that Impl fits.
     static constexpr std::size_t kImplBytes = 192;
-    Impl* impl() { return std::launder(reinterpret_cast<Impl*>(storage_.data())); }
-    const Impl* impl() const { return std::launder(reinterpret_cast<const Impl*>(storage_.data())); }
+    Impl* impl();  // defined where Impl is complete (std::launder needs it)
+    const Impl* impl() const;
     alignas(8) std::array<std::byte, kImplBytes> storage_;
 };
 
