@@ -31,7 +31,12 @@ std::string as_json(const std::vector<Scenario>& scenarios) {
 
 void add_scenario_command(CLI::App& app, PendingAction& pending) {
     CLI::App* cmd = app.add_subcommand("scenario", "List the preset scenarios, or print one as a JSON file");
-    cmd->require_subcommand(1);
+    cmd->require_subcommand(0, 1);
+    // Alone, it says what it can do (CLI11's own message names no subcommand).
+    cmd->callback([cmd] {
+        if (cmd->get_subcommands().empty())
+            throw BadInput("scenario: name what to do: `scenario list` (the presets) or `scenario show PRESET|FILE`");
+    });
 
     CLI::App* list = cmd->add_subcommand("list", "Name every preset with one line of what it runs");
     list->callback([&pending] {

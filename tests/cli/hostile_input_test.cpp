@@ -361,7 +361,7 @@ void command_line_cases(const std::string& replay_text, std::vector<HostileCase>
     cl("scenario_without_value", {"compare", "--scenario"}, "--scenario");
     cl("unknown_preset", {"compare", "--scenario", "rpc-fancy"}, "--scenario rpc-fancy: no such preset");
     cl("scenario_show_unknown", {"scenario", "show", "nothing"}, "--scenario nothing: no such preset");
-    cl("scenario_without_subcommand", {"scenario"}, "subcommand");
+    cl("scenario_without_subcommand", {"scenario"}, "`scenario list` (the presets) or `scenario show");
     cl("hunt_without_property", {"hunt", "--scenario", "rpc-naive"}, "--property is required");
     cl("hunt_without_scenario", {"hunt", "--property", "recovery"}, "--scenario is required");
     cl("hunt_unknown_property", {"hunt", "--property", "liveness", "--scenario", "rpc-naive"}, "--property liveness: no such property");
