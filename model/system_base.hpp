@@ -42,9 +42,6 @@ protected:
     // simulator and the service counted. In slices of events: between two, the budget is checked
     // and progress reported.
     // `prefetch`: shown the next event ahead of time (Simulator::run), to warm what it will touch.
-    struct NoPrefetch {
-        void operator()(const SystemEvent&) const {}
-    };
     template <class Handler, class Prefetch = NoPrefetch>
     void run_loop(Handler&& handle, Prefetch&& prefetch = {}) {
         schedule_next_arrival();

@@ -3,6 +3,7 @@
 
 #include <cstdint>      // std::uint64_t
 #include <string_view>  // std::string_view
+#include <type_traits>  // std::is_same_v, std::decay_t
 
 #include "model/kernel/radix_event_queue.hpp"
 #include "model/kernel/time.hpp"
@@ -43,6 +44,12 @@ struct RunResult {
 // `prefetch(const Event&)` is shown the event after the one being handled, when the queue knows it
 // already: with 100,000 requests in flight a handler's first touch of its request is a cache miss,
 // and one event of lead time hides most of it. It must not change anything.
+// The default: no prefetching, and no look at the queue for it.
+struct NoPrefetch {
+    template <class Event>
+    void operator()(const Event&) const {}
+};
+
 template <class Event>
 class Simulator {
 public:
@@ -61,8 +68,8 @@ public:
     // Ends the current run() after the event being handled.
     void request_stop() { stop_requested_ = true; }
 
-    template <class Handler, class Prefetch = void (*)(const Event&)>
-    RunResult run(Handler&& handle, const StopConditions& stop = {}, Prefetch&& prefetch = [](const Event&) {}) {
+    template <class Handler, class Prefetch = NoPrefetch>
+    RunResult run(Handler&& handle, const StopConditions& stop = {}, Prefetch&& prefetch = {}) {
         stop_requested_ = false;
         std::uint64_t dispatched = 0;
         const Time until = stop.until;
@@ -79,7 +86,8 @@ public:
             now_ = entry.at;
             ++dispatched;
             ++total_dispatched_;
-            if (const Event* next = queue_.next_if_known()) prefetch(*next);
+            if constexpr (!std::is_same_v<std::decay_t<Prefetch>, NoPrefetch>)
+                if (const Event* next = queue_.next_if_known()) prefetch(*next);
             handle(*this, entry.event);
         }
     }
